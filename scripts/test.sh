@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Install everything and run every test: lint, types, unit and integration tests
+# (real Jupyter server, real boto3 over HTTP to the local backend, real papermill),
+# Jest, the browser tests on Debian's Chromium, and the release wheel on a node-less PATH.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+started=$(date +%s)
+stage() { echo; echo "=== $* ($(($(date +%s) - started)) s)"; }
+
+stage "Set-up"
+bash scripts/setup.sh
+
+stage "Lint and types"
+"$PYTHON" -m ruff check .
+"$PYTHON" -m ruff format --check .
+"$PYTHON" -m mypy
+"$PYTHON" scripts/generate_limits.py --check
+jlpm lint:check
+
+stage "Jest"
+jlpm test
+
+stage "pytest"
+# pytest exits 5 when it collected nothing; set -e turns that into a failure too.
+"$PYTHON" -m pytest -q -p no:cacheprovider
+
+stage "Browser tests"
+bash scripts/ui-tests.sh
+
+stage "Release wheel"
+bash scripts/check-wheel.sh
+
+stage "All tests passed"

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Browser tests of jupyter_sagerun: Playwright/Galata on Debian's Chromium, against a
+# real Jupyter server (started by Playwright's webServer from
+# ui-tests/jupyter_server_test_config.py) on the embedded local backend.
+#
+# Expects the Python package installed editable with its labextension built and
+# linked (scripts/setup.sh does that). Installs what the tests need itself: Debian's
+# Chromium when /usr/bin/chromium is missing, and ui-tests' node modules.
+#
+# Usage: bash scripts/ui-tests.sh [playwright test arguments, e.g. -g "palette"]
+# Environment: SAGERUN_UI_PORT (8898), SAGERUN_UI_RETRIES (1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+
+export SAGERUN_UI_PORT=${SAGERUN_UI_PORT:-8898}
+CHROMIUM=${SAGERUN_CHROMIUM:-/usr/bin/chromium}
+export SAGERUN_CHROMIUM=$CHROMIUM
+started=$(date +%s)
+
+echo "==> Chromium"
+if [[ ! -x $CHROMIUM ]]; then
+  if [[ $(id -u) != 0 ]]; then
+    echo "$CHROMIUM is missing; install Debian's chromium (apt-get install -y chromium) as root" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq </dev/null
+  apt-get install -y -qq chromium </dev/null >/dev/null
+fi
+# The Debian wrapper prints a harmless "[: ...: unexpected operator" line.
+"$CHROMIUM" --version 2>/dev/null | tail -1
+
+echo "==> jupyter_sagerun installed?"
+python3 -c "import jupyter_sagerun" ||
+  { echo "jupyter_sagerun is not installed: run scripts/setup.sh first" >&2; exit 1; }
+jupyter labextension list 2>&1 | grep -E 'jupyter_sagerun .*enabled.*OK' ||
+  { echo "the jupyter_sagerun labextension is not built/enabled: run scripts/setup.sh first" >&2; exit 1; }
+
+echo "==> ui-tests node modules"
+cd "$repo/ui-tests"
+jlpm install </dev/null >/tmp/sagerun-ui-jlpm-install.log 2>&1 ||
+  { tail -30 /tmp/sagerun-ui-jlpm-install.log; exit 1; }
+echo "galata $(node -p "require('@jupyterlab/galata/package.json').version")," \
+  "playwright $(node -p "require('@playwright/test/package.json').version")"
+
+# A server left on the test port would be silently reused or block ours (TOOLCHAIN
+# pitfall 6). Stop it when it is a test server of ours; refuse anything else.
+listener_pids() {
+  # The processes listening on the port, from /proc (no ss/lsof needed).
+  python3 - "$SAGERUN_UI_PORT" <<'PY'
+import os, sys
+port = int(sys.argv[1])
+inodes = set()
+for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+    try:
+        lines = open(table).read().splitlines()[1:]
+    except OSError:
+        continue
+    for line in lines:
+        f = line.split()
+        if f[3] == "0A" and int(f[1].rsplit(":", 1)[1], 16) == port:
+            inodes.add(f[9])
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        continue
+    for fd in fds:
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith("socket:[") and target[8:-1] in inodes:
+            print(pid)
+            break
+PY
+}
+for pid in $(listener_pids); do
+  cmd=$(tr '\0' ' ' </proc/"$pid"/cmdline 2>/dev/null || true)
+  if [[ $cmd == *jupyter_server_test_config.py* ]]; then
+    echo "stopping a stray test server (pid $pid): $cmd"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$pid" 2>/dev/null || true
+  else
+    echo "port $SAGERUN_UI_PORT is taken by another program (pid $pid: $cmd);" \
+      "set SAGERUN_UI_PORT to a free port" >&2
+    exit 1
+  fi
+done
+
+# Everything the test server creates (workspace, state) lives under this directory,
+# so that whatever outlives the server can be found and ended afterwards.
+export SAGERUN_UI_TMP
+SAGERUN_UI_TMP=$(mktemp -d /tmp/sagerun-ui.XXXXXX)
+export SAGERUN_UI_SERVER_LOG=$SAGERUN_UI_TMP/server.log
+cleanup() {
+  for proc in /proc/[0-9]*; do
+    pid=${proc#/proc/}
+    [[ $pid == "$$" ]] && continue
+    cwd=$(readlink "$proc/cwd" 2>/dev/null || true)
+    cmd=$(tr '\0' ' ' <"$proc/cmdline" 2>/dev/null || true)
+    if [[ $cwd == "$SAGERUN_UI_TMP"* || $cmd == *"$SAGERUN_UI_TMP"* ]]; then
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+  done
+}
+trap cleanup EXIT
+
+echo "==> Playwright tests (server log: $SAGERUN_UI_SERVER_LOG)"
+status=0
+jlpm playwright test "$@" </dev/null || status=$?
+if [[ $status != 0 ]]; then
+  echo "---- last lines of the test server's log ----"
+  tail -80 "$SAGERUN_UI_SERVER_LOG" 2>/dev/null || true
+  echo "---- the HTML report is in ui-tests/playwright-report, traces in ui-tests/test-results"
+fi
+echo "==> UI tests finished with status $status in $(($(date +%s) - started)) s"
+exit $status
