@@ -1,0 +1,80 @@
+"""``jupyter sagerun local``: the local backend in the foreground, on its own."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Any
+
+from traitlets import Bool
+from traitlets.config import Application
+
+from .backend import LocalBackend
+
+_EXAMPLES = """
+DataZone API:  {endpoint}
+S3:            {s3}
+staging:       {staging}
+state:         {state}
+
+Try it with the AWS CLI (any credentials will do):
+  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION={region}
+  aws datazone list-notebook-runs --endpoint-url {endpoint} \\
+      --domain-identifier {domain} --owning-project-identifier {project}
+
+Point JupyterLab at it:
+  jupyter lab --SageRun.backend=local --SageRun.endpoint_url={endpoint} \\
+      --SageRun.s3_endpoint_url={s3} --SageRun.staging_s3_uri={staging}
+
+Press Ctrl+C to stop.
+"""
+
+
+class LocalBackendApp(Application):
+    name = "jupyter-sagerun-local"
+    description = "Run the SageRun local backend: DataZone's notebook API on this machine."
+    classes = [LocalBackend]
+    aliases = {
+        "port": "LocalBackend.port",
+        "s3-port": "LocalBackend.s3_port",
+        "ip": "LocalBackend.ip",
+        "state-dir": "LocalBackend.state_dir",
+        "seconds-per-minute": "LocalBackend.seconds_per_minute",
+        "max-concurrent-runs": "LocalBackend.max_concurrent_runs",
+        "log-level": "Application.log_level",
+    }
+    quiet = Bool(False, config=True, help="Do not print the endpoints and examples.")
+
+    def start(self) -> None:
+        backend = LocalBackend(parent=self)
+        stop = threading.Event()
+
+        def on_signal(signum: int, frame: Any) -> None:
+            stop.set()
+
+        signal.signal(signal.SIGINT, on_signal)
+        signal.signal(signal.SIGTERM, on_signal)
+        backend.start()
+        try:
+            if not self.quiet:
+                print(
+                    _EXAMPLES.format(
+                        endpoint=backend.endpoint_url,
+                        s3=backend.s3_endpoint_url,
+                        staging=backend.staging_s3_uri,
+                        state=backend.state_dir,
+                        region=backend.region,
+                        domain=backend.default_domain_id,
+                        project=backend.default_project_id,
+                    ),
+                    flush=True,
+                )
+            # wait() with a timeout keeps the main thread able to run signal handlers.
+            while not stop.wait(0.5):
+                pass
+        finally:
+            backend.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    LocalBackendApp.launch_instance(argv=argv)

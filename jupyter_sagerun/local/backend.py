@@ -1,0 +1,174 @@
+"""``LocalBackend``: the local DataZone, its S3, its store and its scheduler, as one
+configurable object the server extension (or ``jupyter sagerun local``) starts."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from jupyter_core.paths import jupyter_data_dir
+from traitlets import Float, Int, Unicode, default
+from traitlets.config import LoggingConfigurable
+
+from .faults import Faults
+from .operations import Operations
+from .s3 import REGION, LocalS3
+from .scheduler import Scheduler
+from .server import ServerContext, make_app
+from .store import Store
+
+
+class LocalBackend(LoggingConfigurable):
+    """A DataZone that runs notebooks on this machine."""
+
+    seconds_per_minute = Float(
+        60.0,
+        config=True,
+        help="Seconds of wall time in each minute the backend counts (run timeouts). "
+        "Tests set it small so that a 60-minute timeout passes in seconds.",
+    )
+    max_concurrent_runs = Int(
+        2,
+        config=True,
+        help="Runs executing at once; more wait QUEUED. 0 keeps every run queued.",
+    )
+    state_dir = Unicode(
+        config=True, help="Directory of the SQLite state, notebook contents and run outputs."
+    )
+    ip = Unicode("127.0.0.1", config=True, help="Address both servers listen on.")
+    port = Int(0, config=True, help="Port of the DataZone API (0 picks a free one).")
+    s3_port = Int(0, config=True, help="Port of the local S3 (0 picks a free one).")
+
+    region = REGION
+    default_domain_id = "dzd_local"
+    default_project_id = "local"
+
+    @default("state_dir")
+    def _default_state_dir(self) -> str:
+        return str(Path(jupyter_data_dir()) / "sagerun" / "local")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._lock = threading.Lock()
+        self._started = False
+        self._port = 0
+        self._s3: LocalS3 | None = None
+        self._store: Store | None = None
+        self._scheduler: Scheduler | None = None
+        self._operations: Operations | None = None
+        self._executor: ThreadPoolExecutor | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self.faults = Faults()
+
+    # -- addresses -------------------------------------------------------------------
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://{self.ip}:{self._port}"
+
+    @property
+    def s3_endpoint_url(self) -> str:
+        assert self._s3 is not None, "start() the backend first"
+        return self._s3.endpoint_url
+
+    @property
+    def staging_s3_uri(self) -> str:
+        assert self._s3 is not None, "start() the backend first"
+        return self._s3.staging_s3_uri
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start S3, the store, the scheduler and the API; return once both listen."""
+        with self._lock:
+            if self._started:
+                return
+            state = Path(self.state_dir)
+            state.mkdir(parents=True, exist_ok=True)
+            self._s3 = LocalS3(self.ip, self.s3_port, self.log)
+            self._s3.start()
+            self._store = Store(state / "local.sqlite3")
+            self._scheduler = Scheduler(
+                self._store,
+                state / "runs",
+                self.max_concurrent_runs,
+                self.seconds_per_minute,
+                self.log,
+            )
+            self._operations = Operations(self._store, self._s3, self._scheduler, state, self.log)
+            self._scheduler.start()
+            self._operations.resume()
+            self._executor = ThreadPoolExecutor(8, thread_name_prefix="sagerun-local-api")
+            self._serve()
+            self._started = True
+        self.log.info(
+            "SageRun local backend: DataZone at %s, S3 at %s, state in %s",
+            self.endpoint_url,
+            self.s3_endpoint_url,
+            self.state_dir,
+        )
+
+    def _serve(self) -> None:
+        assert self._operations is not None and self._executor is not None
+        context = ServerContext(self._operations.handler, self.faults, self._executor, self.log)
+        ready = threading.Event()
+        failure: list[BaseException] = []
+
+        def serve() -> None:
+            from tornado.httpserver import HTTPServer
+            from tornado.netutil import bind_sockets
+
+            loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
+            try:
+                sockets = bind_sockets(self.port, self.ip)
+                server = HTTPServer(make_app(context))
+                server.add_sockets(sockets)
+                self._port = sockets[0].getsockname()[1]
+            except BaseException as exc:
+                failure.append(exc)
+                ready.set()
+                loop.close()
+                return
+            self._loop = loop
+            ready.set()
+            try:
+                loop.run_forever()
+            finally:
+                server.stop()
+                loop.run_until_complete(server.close_all_connections())
+                loop.close()
+
+        self._thread = threading.Thread(target=serve, name="sagerun-local-http", daemon=True)
+        self._thread.start()
+        ready.wait()
+        if failure:
+            raise failure[0]
+
+    def stop(self) -> None:
+        """Stop serving and kill every run's processes; safe to call twice. Runs that
+        were active end FAILED, with a message saying why, when a backend next starts
+        on this state_dir."""
+        with self._lock:
+            if not self._started:
+                return
+            self._started = False
+            if self._loop is not None and self._thread is not None:
+                self._loop.call_soon_threadsafe(self._loop.stop)
+                self._thread.join(timeout=10)
+            self._loop = None
+            if self._scheduler is not None:
+                self._scheduler.shutdown()
+            if self._operations is not None:
+                self._operations.shutdown()
+            if self._executor is not None:
+                self._executor.shutdown(wait=True, cancel_futures=True)
+            if self._s3 is not None:
+                self._s3.stop()
+            if self._store is not None:
+                self._store.close()
+        self.log.info("SageRun local backend stopped")

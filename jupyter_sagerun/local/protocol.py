@@ -1,0 +1,195 @@
+"""DataZone's REST-JSON wire protocol, read from botocore's model.
+
+The local backend never retypes a path, a method or a status code: routes, where each
+input member lives (uri, querystring, header, body) and the answer's status all come
+from the same service model the clients use, so a new botocore that moves a member
+moves it here too.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote
+
+from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
+
+from ..errors import FieldError, SageRunError
+from ..validation import service_model
+
+#: The operations the local backend implements.
+OPERATIONS = (
+    "CreateNotebook",
+    "GetNotebook",
+    "ListNotebooks",
+    "StartNotebookImport",
+    "StartNotebookSync",
+    "StartNotebookRun",
+    "GetNotebookRun",
+    "ListNotebookRuns",
+    "StopNotebookRun",
+    "StartNotebookExport",
+    "GetNotebookExport",
+)
+
+
+@dataclass(frozen=True)
+class Route:
+    operation: str
+    method: str
+    pattern: re.Pattern[str]
+    status: int
+
+
+def _compile(request_uri: str) -> re.Pattern[str]:
+    path = request_uri.split("?", 1)[0]
+    out = []
+    for part in re.split(r"(\{[^}]+\})", path):
+        if part.startswith("{"):
+            name = part[1:-1].rstrip("+")
+            # A greedy label ({name+}) may span slashes; a plain one may not.
+            body = ".+" if part.endswith("+}") else "[^/]+"
+            out.append(f"(?P<{name}>{body})")
+        else:
+            out.append(re.escape(part))
+    return re.compile("".join(out) + "/?")
+
+
+@functools.lru_cache(maxsize=1)
+def routes() -> tuple[Route, ...]:
+    model = service_model()
+    out = []
+    for name in OPERATIONS:
+        http = model.operation_model(name).http
+        out.append(
+            Route(
+                name,
+                http["method"],
+                _compile(http["requestUri"]),
+                int(http.get("responseCode", 200)),
+            )
+        )
+    return tuple(out)
+
+
+def match(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+    """The route for ``method path`` and its uri labels, or None."""
+    for route in routes():
+        found = route.pattern.fullmatch(path)
+        if found and route.method == method:
+            return route, {k: unquote(v) for k, v in found.groupdict().items()}
+    return None
+
+
+def path_exists(path: str) -> bool:
+    return any(route.pattern.fullmatch(path) for route in routes())
+
+
+def error_status(code: str) -> int:
+    """The HTTP status the model gives the error ``code`` (500 if it has none)."""
+    try:
+        shape = service_model().shape_for(code)
+    except Exception:
+        return 500
+    return int(shape.metadata.get("error", {}).get("httpStatusCode", 500))
+
+
+def _scalar(shape: Shape, raw: str, path: str) -> Any:
+    kind = shape.type_name
+    if kind in ("integer", "long"):
+        try:
+            return int(raw)
+        except ValueError:
+            raise _bad(path, "must be a whole number") from None
+    if kind == "boolean":
+        return raw.lower() == "true"
+    return raw
+
+
+def _bad(path: str, message: str) -> SageRunError:
+    return SageRunError(
+        400, "ValidationException", f"{path} {message}", fields=[FieldError(path, message)]
+    )
+
+
+def parse_input(
+    operation: str,
+    labels: Mapping[str, str],
+    query: Mapping[str, list[str]],
+    headers: Mapping[str, str],
+    body: bytes,
+) -> dict[str, Any]:
+    """The operation's input dict, each member read from where the model puts it."""
+    op: OperationModel = service_model().operation_model(operation)
+    shape = op.input_shape
+    params: dict[str, Any] = {}
+    if shape is None:
+        return params
+    payload: dict[str, Any] = {}
+    if body.strip():
+        try:
+            decoded = json.loads(body)
+        except ValueError:
+            raise SageRunError(400, "ValidationException", "The body is not valid JSON.") from None
+        if not isinstance(decoded, dict):
+            raise SageRunError(400, "ValidationException", "The body must be a JSON object.")
+        payload = decoded
+    located: set[str] = set()
+    for name, member in shape.members.items():
+        location = member.serialization.get("location")
+        wire = member.serialization.get("name", name)
+        if location is None:
+            continue
+        located.add(name)
+        if location == "uri" and wire in labels:
+            params[name] = _scalar(member, labels[wire], name)
+        elif location == "querystring" and wire in query:
+            values = query[wire]
+            if member.type_name == "list":
+                assert isinstance(member, ListShape)
+                params[name] = [_scalar(member.member, v, name) for v in values]
+            else:
+                params[name] = _scalar(member, values[-1], name)
+        elif location == "header":
+            value = headers.get(wire)
+            if value is not None:
+                params[name] = _scalar(member, value, name)
+    for key, value in payload.items():
+        # Body keys that the model puts elsewhere are unknown in a body; leave them
+        # under their name so the validator reports them as unknown fields.
+        params[key if key not in located else f"body.{key}"] = value
+    return params
+
+
+def shape_output(shape: Shape | None, value: Any) -> Any:
+    """``value`` trimmed to what ``shape`` allows: unknown keys and Nones dropped.
+
+    Every response passes through here so the local backend never answers a member
+    the real service could not send.
+    """
+    if shape is None or value is None:
+        return value
+    if isinstance(shape, StructureShape):
+        if not isinstance(value, Mapping):
+            return value
+        return {
+            k: shape_output(shape.members[k], v)
+            for k, v in value.items()
+            if k in shape.members and v is not None
+        }
+    if isinstance(shape, ListShape) and isinstance(value, list):
+        return [shape_output(shape.member, v) for v in value]
+    if isinstance(shape, MapShape) and isinstance(value, Mapping):
+        return {k: shape_output(shape.value, v) for k, v in value.items()}
+    return value
+
+
+def output_body(operation: str, result: Mapping[str, Any]) -> dict[str, Any]:
+    shape = service_model().operation_model(operation).output_shape
+    shaped = shape_output(shape, dict(result))
+    assert isinstance(shaped, dict)
+    return shaped

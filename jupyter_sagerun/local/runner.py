@@ -1,0 +1,87 @@
+"""The child process that executes one run with papermill.
+
+Started by the scheduler as ``python -m jupyter_sagerun.local.runner RUN_DIR`` in a
+session of its own, so that stop and timeout can kill it and everything it started.
+The parameters arrive on stdin, never on the command line, where any local user
+could read them with ``ps``. It reports through files in RUN_DIR: ``running`` once the
+notebook starts executing, ``result.json`` at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+#: The longest error message the NotebookRun shape allows.
+MAX_ERROR = 1024
+
+
+def decode(value: str) -> Any:
+    """A value that is valid JSON reaches the notebook decoded, as SMUS's helper does."""
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def kernel_for(notebook: dict[str, Any]) -> tuple[str, str]:
+    """(kernel name, language): the notebook's own kernel if installed, else python3."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    manager = KernelSpecManager()
+    wanted = notebook.get("metadata", {}).get("kernelspec", {}).get("name")
+    installed = manager.find_kernel_specs()
+    name = wanted if isinstance(wanted, str) and wanted in installed else "python3"
+    # papermill needs the language to write the parameters cell; a notebook written
+    # by hand may not say it.
+    return name, str(manager.get_kernel_spec(name).language or "python")
+
+
+def _write_result(run_dir: Path, result: dict[str, Any]) -> None:
+    tmp = run_dir / "result.json.tmp"
+    tmp.write_text(json.dumps(result))
+    tmp.replace(run_dir / "result.json")
+
+
+def _error_message(exc: BaseException) -> str:
+    import papermill.exceptions
+
+    if isinstance(exc, papermill.exceptions.PapermillExecutionError):
+        text = f"{exc.ename}: {exc.evalue}"
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    return text[:MAX_ERROR]
+
+
+def main(argv: list[str]) -> int:
+    run_dir = Path(argv[0])
+    parameters: dict[str, str] = json.loads(sys.stdin.read() or "{}")
+    source = run_dir / "input.ipynb"
+    output = run_dir / "output.ipynb"
+    try:
+        import papermill
+
+        notebook = json.loads(source.read_text(encoding="utf-8"))
+        kernel, language = kernel_for(notebook)
+        (run_dir / "running").touch()
+        papermill.execute_notebook(
+            str(source),
+            str(output),
+            parameters={name: decode(value) for name, value in parameters.items()},
+            kernel_name=kernel,
+            language=language,
+            progress_bar=False,
+            log_output=False,
+            cwd=str(run_dir),
+        )
+    except Exception as exc:
+        _write_result(run_dir, {"status": "FAILED", "error": _error_message(exc)})
+        return 1
+    _write_result(run_dir, {"status": "SUCCEEDED"})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

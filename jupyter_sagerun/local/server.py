@@ -1,0 +1,187 @@
+"""The local backend's HTTP server: DataZone's REST-JSON on one generic handler.
+
+Every DataZone request goes through ``DataZoneHandler``: route from the model, parse,
+validate with the same validator the server extension uses, apply any queued fault,
+run the operation on a worker thread (SQLite and S3 calls block), shape the answer
+to the model. ``/_local/*`` are the test knobs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import tornado.web
+
+from ..errors import SageRunError
+from ..validation import validate_input
+from . import protocol
+from .faults import Fault, Faults
+
+Operation = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class BaseHandler(tornado.web.RequestHandler):
+    def initialize(self, context: ServerContext) -> None:
+        self.context = context
+
+    def prepare(self) -> None:
+        self.set_header("x-amzn-RequestId", str(uuid.uuid4()))
+
+    def check_xsrf_cookie(self) -> None:
+        """botocore sends no XSRF cookie; the server listens on loopback only."""
+
+    def write_json(self, status: int, body: Any) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(body))
+
+    def write_error_code(self, status: int, code: str, message: str) -> None:
+        self.set_header("x-amzn-errortype", code)
+        self.write_json(status, {"message": message})
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        # tornado's own refusals (an unsupported method, a malformed request) arrive
+        # here before prepare() ran; anything else is unexpected: a modeled 500 with
+        # a generic message, never a trace.
+        self.set_header("x-amzn-RequestId", str(uuid.uuid4()))
+        if status_code == 405:
+            self.write_error_code(405, "MethodNotAllowedException", "Method not allowed.")
+        elif 400 <= status_code < 500:
+            self.write_error_code(status_code, "ValidationException", "Malformed request.")
+        else:
+            self.write_error_code(
+                500, "InternalServerException", "The local backend failed; see its log."
+            )
+
+
+class ServerContext:
+    def __init__(
+        self,
+        lookup: Callable[[str], Operation],
+        faults: Faults,
+        executor: ThreadPoolExecutor,
+        log: logging.Logger,
+    ) -> None:
+        self.lookup = lookup
+        self.faults = faults
+        self.executor = executor
+        self.log = log
+
+
+class DataZoneHandler(BaseHandler):
+    async def _dispatch(self) -> None:
+        found = protocol.match(self.request.method or "", self.request.path)
+        if found is None:
+            if protocol.path_exists(self.request.path):
+                self.write_error_code(405, "MethodNotAllowedException", "Method not allowed.")
+            else:
+                self.write_error_code(404, "UnknownOperationException", "Unknown operation.")
+            return
+        route, labels = found
+        fault = self.context.faults.take(route.operation)
+        if fault is not None and fault.delay_seconds:
+            await asyncio.sleep(fault.delay_seconds)
+        if fault is not None and fault.error:
+            self.write_error_code(
+                fault.status or protocol.error_status(fault.error),
+                fault.error,
+                fault.message or f"Injected {fault.error} for {route.operation}.",
+            )
+            return
+        try:
+            result = await self._call(route.operation, labels)
+        except SageRunError as error:
+            self.write_error_code(error.status, error.code, error.message)
+            return
+        if fault is not None and fault.drop_after_commit:
+            # The operation committed; the client never hears so (issue 4's fault).
+            self.context.log.info("Dropping the answer to %s as asked", route.operation)
+            self.request.connection.close()  # type: ignore[union-attr]
+            self._finished = True
+            return
+        self.write_json(route.status, protocol.output_body(route.operation, result))
+
+    async def _call(self, operation: str, labels: dict[str, str]) -> dict[str, Any]:
+        params = protocol.parse_input(
+            operation,
+            labels,
+            {k: [v.decode() for v in vs] for k, vs in self.request.query_arguments.items()},
+            self.request.headers,
+            self.request.body,
+        )
+        problems = validate_input(operation, params)
+        if problems:
+            detail = "; ".join(f"{p.path} {p.message}" for p in problems[:10])
+            raise SageRunError(400, "ValidationException", f"Invalid request: {detail}.")
+        handler = self.context.lookup(operation)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.context.executor, handler, params)
+
+    async def get(self, *_: str) -> None:
+        await self._dispatch()
+
+    async def post(self, *_: str) -> None:
+        await self._dispatch()
+
+    async def put(self, *_: str) -> None:
+        await self._dispatch()
+
+    async def patch(self, *_: str) -> None:
+        await self._dispatch()
+
+    async def delete(self, *_: str) -> None:
+        await self._dispatch()
+
+
+class HealthHandler(BaseHandler):
+    def get(self) -> None:
+        self.write_json(200, {"status": "ok"})
+
+
+class FaultsHandler(BaseHandler):
+    def post(self) -> None:
+        try:
+            raw = json.loads(self.request.body or b"null")
+            faults = [Fault.parse(f) for f in (raw if isinstance(raw, list) else [raw])]
+        except ValueError as exc:
+            self.write_error_code(400, "ValidationException", str(exc))
+            return
+        for fault in faults:
+            self.context.faults.add(fault)
+        self.write_json(200, {"pending": self.context.faults.pending()})
+
+    def delete(self) -> None:
+        self.context.faults.clear()
+        self.write_json(200, {"pending": 0})
+
+    def get(self) -> None:
+        self.write_json(200, {"pending": self.context.faults.pending()})
+
+
+class RequestsHandler(BaseHandler):
+    def get(self) -> None:
+        self.write_json(200, {"counts": dict(self.context.faults.requests)})
+
+    def delete(self) -> None:
+        self.context.faults.requests.clear()
+        self.write_json(200, {"counts": {}})
+
+
+def make_app(context: ServerContext) -> tornado.web.Application:
+    args = {"context": context}
+    return tornado.web.Application(
+        [
+            (r"/_local/health", HealthHandler, args),
+            (r"/_local/faults", FaultsHandler, args),
+            (r"/_local/requests", RequestsHandler, args),
+            (r"/(.*)", DataZoneHandler, args),
+        ],
+        # tornado's own access log would print query strings; ours logs operations.
+        log_function=lambda handler: None,
+    )

@@ -1,0 +1,247 @@
+"""The local backend's state: one SQLite file, so a restarted backend loses nothing.
+
+Each resource is kept as the JSON of its API shape, with the few members that
+queries filter or sort on copied into columns. One connection behind one lock: the
+backend's write rate is tiny, and a single writer makes "check the clientToken, then
+insert" atomic without any retry dance.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Literal
+
+Kind = Literal["notebooks", "runs", "exports"]
+Record = dict[str, Any]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS {table} (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    domain_id TEXT NOT NULL,
+    project_id TEXT NOT NULL,
+    notebook_id TEXT,
+    schedule_id TEXT,
+    status TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    pid INTEGER,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS {table}_scope ON {table} (domain_id, project_id, seq);
+"""
+
+_TOKENS = """
+CREATE TABLE IF NOT EXISTS tokens (
+    domain_id TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    token TEXT NOT NULL,
+    resource_id TEXT NOT NULL,
+    PRIMARY KEY (domain_id, operation, token)
+);
+"""
+
+
+def now() -> float:
+    return round(time.time(), 3)
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        for table in ("notebooks", "runs", "exports"):
+            self._db.executescript(_SCHEMA.format(table=table))
+        self._db.executescript(_TOKENS)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    @staticmethod
+    def _columns(record: Record) -> tuple[Any, ...]:
+        return (
+            record["id"],
+            record["domainId"],
+            record["owningProjectId"],
+            record.get("notebookId"),
+            record.get("scheduleId"),
+            record["status"],
+            record["createdAt"],
+            record.get("updatedAt", record["createdAt"]),
+            json.dumps(record),
+        )
+
+    def create(
+        self, kind: Kind, record: Record, operation: str, token: str | None
+    ) -> tuple[Record, bool]:
+        """Insert ``record`` unless ``token`` already made one; (record, created)."""
+        with self._tx() as db:
+            if token:
+                row = db.execute(
+                    "SELECT resource_id FROM tokens WHERE domain_id=? AND operation=? AND token=?",
+                    (record["domainId"], operation, token),
+                ).fetchone()
+                if row is not None:
+                    existing = self._get(db, kind, row["resource_id"])
+                    if existing is not None:
+                        return existing, False
+            db.execute(
+                f"INSERT INTO {kind} (id, domain_id, project_id, notebook_id, schedule_id,"
+                " status, created_at, updated_at, data) VALUES (?,?,?,?,?,?,?,?,?)",
+                self._columns(record),
+            )
+            if token:
+                db.execute(
+                    "INSERT OR REPLACE INTO tokens VALUES (?,?,?,?)",
+                    (record["domainId"], operation, token, record["id"]),
+                )
+            return record, True
+
+    @staticmethod
+    def _get(db: sqlite3.Connection, kind: Kind, rid: str) -> Record | None:
+        row = db.execute(f"SELECT data FROM {kind} WHERE id=?", (rid,)).fetchone()
+        return None if row is None else dict(json.loads(row["data"]))
+
+    def get(self, kind: Kind, rid: str, domain_id: str | None = None) -> Record | None:
+        with self._lock:
+            record = self._get(self._db, kind, rid)
+        if record is None or (domain_id is not None and record["domainId"] != domain_id):
+            return None
+        return record
+
+    def update(
+        self,
+        kind: Kind,
+        rid: str,
+        changes: Record,
+        only_from: Iterable[str] | None = None,
+        pid: int | None = None,
+    ) -> Record | None:
+        """Apply ``changes`` (None deletes a member) and return the record.
+
+        With ``only_from``, only when the current status is one of those: the
+        scheduler and StopNotebookRun race for the same run, and the first
+        transition wins.
+        """
+        with self._tx() as db:
+            record = self._get(db, kind, rid)
+            if record is None:
+                return None
+            if only_from is not None and record["status"] not in set(only_from):
+                return None
+            for key, value in changes.items():
+                if value is None:
+                    record.pop(key, None)
+                else:
+                    record[key] = value
+            if "updatedAt" not in changes:
+                record["updatedAt"] = now()
+            db.execute(
+                f"UPDATE {kind} SET status=?, updated_at=?, data=?"
+                + (", pid=?" if pid is not None else "")
+                + " WHERE id=?",
+                (record["status"], record["updatedAt"], json.dumps(record))
+                + ((pid,) if pid is not None else ())
+                + (rid,),
+            )
+            return record
+
+    def claim_token(self, domain_id: str, operation: str, token: str, resource_id: str) -> str:
+        """The resource ``token`` already names, or ``resource_id`` once it is claimed."""
+        with self._tx() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO tokens VALUES (?,?,?,?)",
+                (domain_id, operation, token, resource_id),
+            )
+            row = db.execute(
+                "SELECT resource_id FROM tokens WHERE domain_id=? AND operation=? AND token=?",
+                (domain_id, operation, token),
+            ).fetchone()
+        return str(row["resource_id"])
+
+    def pid_of(self, kind: Kind, rid: str) -> int | None:
+        with self._lock:
+            row = self._db.execute(f"SELECT pid FROM {kind} WHERE id=?", (rid,)).fetchone()
+        return None if row is None or row["pid"] is None else int(row["pid"])
+
+    def by_status(self, kind: Kind, statuses: Iterable[str]) -> list[Record]:
+        """Records in any of ``statuses``, oldest first (the scheduler's FIFO)."""
+        wanted = list(statuses)
+        marks = ",".join("?" * len(wanted))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT data FROM {kind} WHERE status IN ({marks}) ORDER BY seq", wanted
+            ).fetchall()
+        return [dict(json.loads(r["data"])) for r in rows]
+
+    def page(
+        self,
+        kind: Kind,
+        domain_id: str,
+        project_id: str,
+        filters: dict[str, str],
+        descending: bool,
+        after: int | None,
+        limit: int,
+        order_by: str = "seq",
+    ) -> tuple[list[Record], int | None]:
+        """One page of records, and the cursor of the next page (None at the end).
+
+        ``after`` is an offset when ordering by a timestamp and the last seen ``seq``
+        otherwise: keyset paging on ``seq`` stays exact while new runs arrive.
+        """
+        where = ["domain_id=?", "project_id=?"]
+        args: list[Any] = [domain_id, project_id]
+        for column, value in filters.items():
+            where.append(f"{column}=?")
+            args.append(value)
+        direction = "DESC" if descending else "ASC"
+        offset = 0
+        if order_by == "seq":
+            if after is not None:
+                where.append("seq < ?" if descending else "seq > ?")
+                args.append(after)
+        else:
+            offset = after or 0
+        sql = (
+            f"SELECT seq, data FROM {kind} WHERE {' AND '.join(where)}"
+            f" ORDER BY {order_by} {direction}, seq {direction} LIMIT ? OFFSET ?"
+        )
+        with self._lock:
+            rows = self._db.execute(sql, [*args, limit + 1, offset]).fetchall()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        records = [dict(json.loads(r["data"])) for r in rows]
+        if not more:
+            return records, None
+        return records, (int(rows[-1]["seq"]) if order_by == "seq" else offset + limit)
+
+    def latest_run_ids(self, notebook_id: str) -> list[str]:
+        """The notebook's runs, newest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id FROM runs WHERE notebook_id=? ORDER BY seq DESC", (notebook_id,)
+            ).fetchall()
+        return [str(r["id"]) for r in rows]

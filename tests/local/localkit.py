@@ -1,0 +1,176 @@
+"""Helpers for the local backend's tests: clients, notebooks, waiting.
+
+A module of its own (not conftest) so that the tests import it by a name no other
+test directory uses.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import boto3
+import nbformat as _nbformat
+from botocore.config import Config
+
+from jupyter_sagerun.local import LocalBackend, processes
+
+# nbformat ships no type hints.
+nbformat: Any = _nbformat
+
+DOMAIN = "dzd_local"
+PROJECT = "local"
+TERMINAL = {"SUCCEEDED", "FAILED", "STOPPED"}
+CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
+
+
+def notebook(*sources: str, parameters: str | None = None) -> bytes:
+    """A python3 notebook: an optional papermill parameters cell, then ``sources``."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    if parameters is not None:
+        nb.cells.append(nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}))
+    nb.cells.extend(nbformat.v4.new_code_cell(s) for s in sources)
+    text: str = nbformat.writes(nb)
+    return text.encode()
+
+
+class Local:
+    """Clients pointed at a local backend (started here, or in another process)."""
+
+    def __init__(
+        self,
+        endpoint_url: str,
+        s3_endpoint_url: str,
+        state_dir: Path,
+        backend: LocalBackend | None = None,
+    ) -> None:
+        self.endpoint_url = endpoint_url
+        self.state_dir = state_dir
+        self._backend = backend
+        self.dz = self.client()
+        self.s3 = boto3.session.Session().client(
+            "s3", endpoint_url=s3_endpoint_url, region_name="us-east-1", **CREDENTIALS
+        )
+
+    @classmethod
+    def of(cls, backend: LocalBackend) -> Local:
+        return cls(backend.endpoint_url, backend.s3_endpoint_url, Path(backend.state_dir), backend)
+
+    @property
+    def backend(self) -> LocalBackend:
+        assert self._backend is not None, "this backend runs in another process"
+        return self._backend
+
+    def client(self, **config: Any) -> Any:
+        return boto3.session.Session().client(
+            "datazone",
+            endpoint_url=self.endpoint_url,
+            region_name="us-east-1",
+            config=Config(**config) if config else None,
+            **CREDENTIALS,
+        )
+
+    def upload(self, content: bytes, key: str | None = None) -> str:
+        key = key or f"staging/{uuid.uuid4().hex}.ipynb"
+        self.s3.put_object(Bucket="sagerun-local", Key=key, Body=content)
+        return f"s3://sagerun-local/{key}"
+
+    def import_notebook(self, content: bytes, name: str = "nb.ipynb") -> str:
+        response = self.dz.start_notebook_import(
+            domainIdentifier=DOMAIN,
+            owningProjectIdentifier=PROJECT,
+            name=name,
+            sourceLocation={"s3": self.upload(content)},
+        )
+        notebook_id: str = response["notebookId"]
+        got = self.wait_notebook(notebook_id)
+        assert got["status"] == "ACTIVE", got
+        return notebook_id
+
+    def wait_notebook(self, notebook_id: str, timeout: float = 10) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while True:
+            got: dict[str, Any] = self.dz.get_notebook(
+                domainIdentifier=DOMAIN, identifier=notebook_id
+            )
+            if got["status"] != "SYNC_IN_PROGRESS" or time.monotonic() > deadline:
+                return got
+            time.sleep(0.1)
+
+    def start_run(self, notebook_id: str, **kwargs: Any) -> dict[str, Any]:
+        run: dict[str, Any] = self.dz.start_notebook_run(
+            domainIdentifier=DOMAIN,
+            owningProjectIdentifier=PROJECT,
+            notebookIdentifier=notebook_id,
+            **kwargs,
+        )
+        return run
+
+    def get_run(self, run_id: str) -> dict[str, Any]:
+        run: dict[str, Any] = self.dz.get_notebook_run(domainIdentifier=DOMAIN, identifier=run_id)
+        return run
+
+    def wait_run(
+        self,
+        run_id: str,
+        until: Callable[[dict[str, Any]], bool] | None = None,
+        timeout: float = 40,
+    ) -> dict[str, Any]:
+        until = until or (lambda run: run["status"] in TERMINAL)
+        deadline = time.monotonic() + timeout
+        while True:
+            run = self.get_run(run_id)
+            if until(run):
+                return run
+            assert time.monotonic() < deadline, f"run {run_id} stuck in {run['status']}"
+            time.sleep(0.15)
+
+    def output(self, run_id: str) -> dict[str, Any]:
+        path = self.state_dir / "runs" / run_id / "output.ipynb"
+        data: dict[str, Any] = json.loads(path.read_text())
+        return data
+
+
+def cell_text(output_nb: dict[str, Any]) -> str:
+    """Everything the executed cells printed or returned."""
+    parts = []
+    for cell in output_nb["cells"]:
+        for out in cell.get("outputs", []):
+            text = out.get("text") or out.get("data", {}).get("text/plain") or ""
+            parts.append("".join(text) if isinstance(text, list) else text)
+    return "\n".join(parts)
+
+
+def pid_file_notebook(seconds: int) -> bytes:
+    return notebook(
+        "import os, pathlib, time\n"
+        "pathlib.Path(pidfile).write_text(str(os.getpid()))\n"
+        f"time.sleep({seconds})",
+        parameters="pidfile = ''",
+    )
+
+
+def wait_for_pid(path: Path, timeout: float = 30) -> int:
+    deadline = time.monotonic() + timeout
+    while not (path.exists() and path.read_text()):
+        assert time.monotonic() < deadline, "the kernel never wrote its pid"
+        time.sleep(0.1)
+    return int(path.read_text())
+
+
+def gone(pid: int, timeout: float = 5) -> bool:
+    deadline = time.monotonic() + timeout
+    while processes.alive(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
