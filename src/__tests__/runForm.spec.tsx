@@ -1,0 +1,154 @@
+import * as React from 'react';
+import { act } from 'react';
+import { createRoot, Root } from 'react-dom/client';
+
+import { nullTranslator } from '@jupyterlab/translation';
+
+import { RunForm, IRunFormProps } from '../components/RunForm';
+import {
+  DEFAULT_SETTINGS,
+  initialState,
+  makeRow,
+  RunFormState
+} from '../model/formState';
+import { SageRunApiError } from '../api/errors';
+
+// React 18's act() needs to know it runs in a test.
+(globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
+
+const trans = nullTranslator.load('jupyter_sagerun');
+
+function setInput(input: HTMLInputElement, value: string): void {
+  const setter = Object.getOwnPropertyDescriptor(
+    HTMLInputElement.prototype,
+    'value'
+  )!.set!;
+  setter.call(input, value);
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
+describe('RunForm', () => {
+  let host: HTMLDivElement;
+  let root: Root;
+  let submitted: RunFormState[];
+  let failWith: SageRunApiError | null;
+
+  const render = (patch: Partial<IRunFormProps> = {}) => {
+    const initial = {
+      ...initialState(DEFAULT_SETTINGS),
+      path: 'nb.ipynb',
+      parameters: [makeRow('alpha', '1')]
+    };
+    const props: IRunFormProps = {
+      trans,
+      context: {
+        backend: 'local',
+        domainId: 'dzd_local',
+        projectId: 'local',
+        region: 'us-east-1',
+        profile: null,
+        stagingS3Uri: null,
+        endpointUrl: null,
+        sources: {}
+      },
+      contextError: null,
+      notebookPath: 'nb.ipynb',
+      initial,
+      suggestions: ['ml.m5.large'],
+      presets: [],
+      cellNames: ['alpha'],
+      checks: [],
+      dirty: false,
+      loadNotebooks: async () => [],
+      onSubmit: async state => {
+        submitted.push(state);
+        if (failWith) {
+          throw failWith;
+        }
+      },
+      onCancel: () => undefined,
+      onSavePreset: async () => undefined,
+      ...patch
+    };
+    act(() => root.render(<RunForm {...props} />));
+  };
+  const q = (testid: string) =>
+    host.querySelector(`[data-testid="${testid}"]`) as HTMLInputElement;
+  const fieldError = (field: string) =>
+    host.querySelector(
+      `[data-testid="sagerun-field-error"][data-field="${field}"]`
+    );
+
+  beforeEach(() => {
+    host = document.createElement('div');
+    document.body.appendChild(host);
+    root = createRoot(host);
+    submitted = [];
+    failWith = null;
+  });
+  afterEach(() => {
+    act(() => root.unmount());
+    host.remove();
+  });
+
+  it('shows the message at the field and disables submit while invalid', () => {
+    render();
+    expect(q('sagerun-submit').disabled).toBe(false);
+    act(() => setInput(q('sagerun-timeout'), '59'));
+    expect(
+      fieldError('timeoutConfiguration.runTimeoutInMinutes')?.textContent
+    ).toBe('The timeout is 60 to 1440 minutes.');
+    expect(q('sagerun-submit').disabled).toBe(true);
+    act(() => setInput(q('sagerun-timeout'), '60'));
+    expect(fieldError('timeoutConfiguration.runTimeoutInMinutes')).toBeNull();
+    expect(q('sagerun-submit').disabled).toBe(false);
+  });
+
+  it('masks parameter values until revealed and warns for unknown keys', () => {
+    render();
+    expect(q('sagerun-param-value-0').type).toBe('password');
+    act(() => q('sagerun-param-reveal-0').click());
+    expect(q('sagerun-param-value-0').type).toBe('text');
+    act(() => q('sagerun-param-add').click());
+    act(() => setInput(q('sagerun-param-key-1'), 'beta'));
+    expect(host.textContent).toContain(
+      'The parameters cell does not define this name.'
+    );
+  });
+
+  it('shows VPC fields only for VPC only', () => {
+    render();
+    expect(q('sagerun-vpc-id')).toBeNull();
+    act(() => q('sagerun-network-vpc').click());
+    expect(q('sagerun-vpc-id')).not.toBeNull();
+    expect(fieldError('networkConfiguration.vpcId')).not.toBeNull();
+  });
+
+  it('blocks submit on a pre-submit error and offers Save and run when dirty', () => {
+    render({
+      dirty: true,
+      checks: [{ severity: 'error', message: 'No kernelspec', pathOnly: true }]
+    });
+    expect(q('sagerun-submit').textContent).toBe('Save and run');
+    expect(q('sagerun-submit').disabled).toBe(true);
+    expect(q('sagerun-checks').textContent).toContain('No kernelspec');
+  });
+
+  it('places server field errors at their fields', async () => {
+    failWith = new SageRunApiError({
+      status: 400,
+      code: 'ValidationException',
+      message: 'Invalid request',
+      fields: [{ path: 'parameters.alpha', message: 'Server: bad alpha' }]
+    });
+    render();
+    await act(async () => {
+      q('sagerun-submit').click();
+    });
+    expect(submitted).toHaveLength(1);
+    expect(fieldError('parameters.alpha')?.textContent).toBe(
+      'Server: bad alpha'
+    );
+    expect(q('sagerun-submit-error').textContent).toContain('Invalid request');
+  });
+});

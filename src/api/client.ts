@@ -1,0 +1,225 @@
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+import { NETWORK_ERROR_STATUS, SageRunApiError } from './errors';
+import type {
+  ErrorBody,
+  ListNotebooksResponse,
+  ListRunsQuery,
+  ListRunsResponse,
+  OutputFormat,
+  OutputResponse,
+  Run,
+  RunContext,
+  StartRunRequest
+} from './types';
+
+type Query = { [key: string]: string | number | boolean | null | undefined };
+
+/** The namespace of every route of the server extension. */
+export const API_NAMESPACE = 'sagerun';
+
+/**
+ * The one network module of the frontend: a typed client of the server
+ * extension's REST API. Every failure is a `SageRunApiError`.
+ */
+export class SageRunClient {
+  constructor(options: { serverSettings?: ServerConnection.ISettings } = {}) {
+    this.serverSettings =
+      options.serverSettings ?? ServerConnection.makeSettings();
+  }
+
+  readonly serverSettings: ServerConnection.ISettings;
+
+  getContext(query: { domainId?: string; projectId?: string } = {}) {
+    return this.request<RunContext>('GET', ['context'], { query });
+  }
+
+  listNotebooks(
+    query: {
+      domainId?: string;
+      projectId?: string;
+      nextToken?: string;
+      maxResults?: number;
+    } = {}
+  ) {
+    return this.request<ListNotebooksResponse>('GET', ['notebooks'], {
+      query
+    });
+  }
+
+  startRun(body: StartRunRequest) {
+    return this.request<Run>('POST', ['runs'], { body });
+  }
+
+  listRuns(query: ListRunsQuery = {}) {
+    return this.request<ListRunsResponse>('GET', ['runs'], {
+      query: query as Query
+    });
+  }
+
+  getRun(
+    runId: string,
+    options: { domainId?: string; revealParameters?: boolean } = {}
+  ) {
+    return this.request<Run>('GET', ['runs', runId], {
+      query: {
+        domainId: options.domainId,
+        reveal: options.revealParameters ? 'parameters' : undefined
+      }
+    });
+  }
+
+  stopRun(runId: string, options: { domainId?: string } = {}) {
+    return this.request<Run>('POST', ['runs', runId, 'stop'], {
+      query: { domainId: options.domainId },
+      body: {}
+    });
+  }
+
+  exportOutput(
+    runId: string,
+    options: { format?: OutputFormat; domainId?: string } = {}
+  ) {
+    return this.request<OutputResponse>('POST', ['runs', runId, 'output'], {
+      query: { domainId: options.domainId },
+      body: { format: options.format ?? 'IPYNB' }
+    });
+  }
+
+  /** Build the URL of a route; query values that are empty are left out. */
+  url(segments: string[], query: Query = {}): string {
+    const base = URLExt.join(
+      this.serverSettings.baseUrl,
+      API_NAMESPACE,
+      ...segments.map(encodeURIComponent)
+    );
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== null && value !== '') {
+        search.append(key, String(value));
+      }
+    }
+    const qs = search.toString();
+    return qs ? `${base}?${qs}` : base;
+  }
+
+  async request<T>(
+    method: 'GET' | 'POST' | 'DELETE',
+    segments: string[],
+    options: { query?: Query; body?: unknown } = {}
+  ): Promise<T> {
+    const init: RequestInit = { method };
+    if (options.body !== undefined) {
+      init.body = JSON.stringify(options.body);
+      init.headers = { 'Content-Type': 'application/json' };
+    }
+    let response: Response;
+    try {
+      response = await ServerConnection.makeRequest(
+        this.url(segments, options.query),
+        init,
+        this.serverSettings
+      );
+    } catch (reason) {
+      throw new SageRunApiError({
+        status: NETWORK_ERROR_STATUS,
+        code: 'NetworkError',
+        message:
+          'Could not reach the Jupyter server' +
+          (reason instanceof Error && reason.message
+            ? `: ${reason.message}`
+            : '.'),
+        retryable: true
+      });
+    }
+    return parseResponse<T>(response);
+  }
+}
+
+/** Turn a response into its JSON body or a `SageRunApiError`. */
+export async function parseResponse<T>(response: Response): Promise<T> {
+  let text = '';
+  try {
+    text = await response.text();
+  } catch {
+    // A connection cut while reading the body: the request may have run.
+    throw new SageRunApiError({
+      status: NETWORK_ERROR_STATUS,
+      code: 'NetworkError',
+      message: 'The connection to the Jupyter server was lost.',
+      retryable: true
+    });
+  }
+  let data: unknown = undefined;
+  let parsed = false;
+  if (text.length > 0) {
+    try {
+      data = JSON.parse(text);
+      parsed = true;
+    } catch {
+      parsed = false;
+    }
+  }
+  if (response.ok) {
+    if (response.status === 204 || text.length === 0) {
+      return undefined as unknown as T;
+    }
+    if (!parsed) {
+      throw new SageRunApiError({
+        status: response.status,
+        code: 'InvalidResponse',
+        message: 'The server answered with something that is not JSON.'
+      });
+    }
+    return data as T;
+  }
+  const body = parsed ? (data as Partial<ErrorBody>) : undefined;
+  const error = body && typeof body === 'object' ? body.error : undefined;
+  if (error && typeof error === 'object' && typeof error.message === 'string') {
+    return Promise.reject(
+      new SageRunApiError({
+        status: response.status,
+        code: typeof error.code === 'string' ? error.code : 'Error',
+        message: error.message,
+        fields: Array.isArray(error.fields)
+          ? error.fields.filter(
+              f => f && typeof f.path === 'string' && typeof f.message === 'string'
+            )
+          : [],
+        retryable: Boolean(error.retryable),
+        requestId: error.requestId ?? null
+      })
+    );
+  }
+  // Not our error body: a proxy page, Jupyter's own HTML 404/500, a gateway.
+  const jupyterMessage =
+    body && typeof (body as any).message === 'string'
+      ? String((body as any).message)
+      : '';
+  throw new SageRunApiError({
+    status: response.status,
+    code: defaultCode(response.status),
+    message:
+      jupyterMessage ||
+      `The server answered ${response.status}${
+        response.statusText ? ` ${response.statusText}` : ''
+      }.`,
+    retryable: response.status >= 502 && response.status <= 504
+  });
+}
+
+function defaultCode(status: number): string {
+  switch (status) {
+    case 401:
+      return 'UnauthorizedException';
+    case 403:
+      return 'Forbidden';
+    case 404:
+      return 'NotFound';
+    case 405:
+      return 'MethodNotAllowed';
+    default:
+      return status >= 500 ? 'InternalError' : 'HttpError';
+  }
+}

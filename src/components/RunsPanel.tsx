@@ -1,0 +1,159 @@
+import * as React from 'react';
+import { TranslationBundle } from '@jupyterlab/translation';
+import { refreshIcon } from '@jupyterlab/ui-components';
+
+import { LIMITS } from '../api/limits';
+import type { RunStatus } from '../api/types';
+import type { RunScope, RunsModel } from '../model/runsModel';
+import { IRunActions, RunRow } from './RunRow';
+import { statusLabel } from './StatusBadge';
+
+/** Re-render whenever the model says it changed. */
+function useModelChanged(model: RunsModel): void {
+  const [, setTick] = React.useState(0);
+  React.useEffect(() => {
+    const onChange = () => setTick(t => t + 1);
+    model.changed.connect(onChange);
+    return () => {
+      model.changed.disconnect(onChange);
+    };
+  }, [model]);
+}
+
+export function RunsPanel(props: {
+  model: RunsModel;
+  trans: TranslationBundle;
+  actions: IRunActions;
+  highlighted: string | null;
+}): JSX.Element {
+  const { model, trans } = props;
+  useModelChanged(model);
+  const { scope, status } = model.filters;
+  const noNotebook = scope === 'notebook' && !model.notebookPath;
+  return (
+    <div className="jp-SageRun-runsPanel" data-testid="sagerun-runs-panel">
+      <header className="jp-SageRun-runsHeader">
+        <h2>{trans.__('Remote runs')}</h2>
+        <button
+          type="button"
+          className="jp-SageRun-iconButton"
+          title={trans.__('Refresh')}
+          aria-label={trans.__('Refresh')}
+          data-testid="sagerun-runs-refresh"
+          onClick={() => void model.reload()}
+        >
+          <refreshIcon.react tag="span" elementSize="normal" />
+        </button>
+      </header>
+      <div className="jp-SageRun-filters">
+        <select
+          className="jp-mod-styled"
+          aria-label={trans.__('Which runs')}
+          data-testid="sagerun-filter-scope"
+          value={scope}
+          onChange={e =>
+            void model.setFilters({ scope: e.target.value as RunScope })
+          }
+        >
+          <option value="notebook">{trans.__('This notebook')}</option>
+          <option value="all">{trans.__('All')}</option>
+        </select>
+        <select
+          className="jp-mod-styled"
+          aria-label={trans.__('Status')}
+          data-testid="sagerun-filter-status"
+          value={status}
+          onChange={e =>
+            void model.setFilters({ status: e.target.value as RunStatus | '' })
+          }
+        >
+          <option value="">{trans.__('Any status')}</option>
+          {LIMITS.runStatuses.map(s => (
+            <option key={s} value={s}>
+              {statusLabel(s, trans)}
+            </option>
+          ))}
+        </select>
+      </div>
+      {scope === 'notebook' && model.notebookPath ? (
+        <div className="jp-SageRun-hint jp-SageRun-scopeHint">
+          {model.notebookPath}
+        </div>
+      ) : null}
+      {model.error ? (
+        <div
+          className="jp-SageRun-submitError"
+          role="alert"
+          data-testid="sagerun-runs-error"
+        >
+          {model.error.status === 404 && model.error.code === 'NotFound' ? (
+            trans.__(
+              'The jupyter_sagerun server extension does not answer: is it installed and enabled (jupyter server extension list)?'
+            )
+          ) : (
+            <>
+              <strong>{model.error.code}</strong>: {model.error.message}
+            </>
+          )}
+        </div>
+      ) : null}
+      {noNotebook ? (
+        <div className="jp-SageRun-empty">
+          {trans.__('Open a notebook to see its runs, or show all notebooks.')}
+        </div>
+      ) : model.items.length === 0 && !model.loading ? (
+        <div className="jp-SageRun-empty">{trans.__('No runs yet.')}</div>
+      ) : null}
+      <ul className="jp-SageRun-runList">
+        {model.items.map(run => (
+          <RunRow
+            key={run.id}
+            run={run}
+            trans={trans}
+            actions={props.actions}
+            highlighted={run.id === props.highlighted}
+          />
+        ))}
+      </ul>
+      {model.loading ? (
+        <div className="jp-SageRun-loading">
+          <span className="jp-SageRun-spinner" aria-hidden="true" />
+          {trans.__('Loading…')}
+        </div>
+      ) : null}
+      {model.nextToken ? (
+        <button
+          type="button"
+          className="jp-mod-styled jp-SageRun-loadMore"
+          data-testid="sagerun-runs-load-more"
+          disabled={model.loading}
+          onClick={() => void model.loadMore()}
+        >
+          {trans.__('Load more')}
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+/** The status bar item: active runs; a click opens the panel. */
+export function RunsStatus(props: {
+  model: RunsModel;
+  trans: TranslationBundle;
+  onClick: () => void;
+}): JSX.Element {
+  useModelChanged(props.model);
+  const n = props.model.activeCount;
+  return (
+    <button
+      type="button"
+      className="jp-SageRun-statusbar"
+      data-testid="sagerun-statusbar"
+      data-active={n}
+      title={props.trans.__('Remote runs: click to open the panel')}
+      onClick={props.onClick}
+    >
+      {props.trans._n('%1 remote run active', '%1 remote runs active', n)}
+    </button>
+  );
+}

@@ -1,0 +1,326 @@
+import type {
+  NetworkAccessType,
+  Run,
+  RunStatus,
+  StartRunRequest,
+  StringMap,
+  TriggerSourceType
+} from '../api/types';
+import { LIMITS } from '../api/limits';
+
+export interface KeyValueRow {
+  /** Stable React key; not sent. */
+  id: number;
+  key: string;
+  value: string;
+}
+
+/** What the run form edits: text as typed; `toRequest` turns it into a request. */
+export interface RunFormState {
+  target: 'path' | 'notebookId';
+  path: string;
+  notebookId: string;
+  instanceType: string;
+  environmentVersion: string;
+  networkAccessType: NetworkAccessType;
+  vpcId: string;
+  /** Comma or whitespace separated, as typed. */
+  subnetIds: string;
+  securityGroupIds: string;
+  /** As typed, so a half-typed number can be checked and shown. */
+  timeoutMinutes: string;
+  parameters: KeyValueRow[];
+  metadata: KeyValueRow[];
+  notifyOn: RunStatus[];
+  scheduleIdentifier: string;
+  triggerSourceType: '' | TriggerSourceType;
+  triggerSourceName: string;
+}
+
+/** A named set of run settings kept in the settings; parameter names only. */
+export interface Preset {
+  name: string;
+  instanceType?: string;
+  environmentVersion?: string;
+  networkAccessType?: NetworkAccessType;
+  vpcId?: string;
+  subnetIds?: string[];
+  securityGroupIds?: string[];
+  runTimeoutInMinutes?: number;
+  notifyOn?: RunStatus[];
+  metadata?: StringMap;
+  parameterNames?: string[];
+  scheduleIdentifier?: string;
+  triggerSourceType?: TriggerSourceType;
+  triggerSourceName?: string;
+}
+
+/** The settings of `schema/plugin.json` the form reads. */
+export interface FormSettings {
+  defaultInstanceType: string;
+  instanceTypeSuggestions: string[];
+  defaultEnvironmentVersion: string;
+  defaultTimeoutMinutes: number;
+  defaultNetworkAccessType: NetworkAccessType;
+  defaultNotifyOn: RunStatus[];
+  defaultPreset: string;
+  presets: Preset[];
+}
+
+export const DEFAULT_SETTINGS: FormSettings = {
+  defaultInstanceType: '',
+  instanceTypeSuggestions: [],
+  defaultEnvironmentVersion: '',
+  defaultTimeoutMinutes: LIMITS.timeout.default,
+  defaultNetworkAccessType: 'PUBLIC_INTERNET_ONLY',
+  defaultNotifyOn: [],
+  defaultPreset: '',
+  presets: []
+};
+
+let nextRowId = 1;
+export function makeRow(key = '', value = ''): KeyValueRow {
+  return { id: nextRowId++, key, value };
+}
+
+export function rowsFromMap(map: StringMap | undefined): KeyValueRow[] {
+  return Object.entries(map ?? {}).map(([k, v]) => makeRow(k, v));
+}
+
+/** Split a list typed as text: commas, spaces or new lines. */
+export function splitList(text: string): string[] {
+  return text
+    .split(/[\s,]+/)
+    .map(s => s.trim())
+    .filter(Boolean);
+}
+
+export function initialState(settings: FormSettings): RunFormState {
+  return {
+    target: 'path',
+    path: '',
+    notebookId: '',
+    instanceType: settings.defaultInstanceType,
+    environmentVersion: settings.defaultEnvironmentVersion,
+    networkAccessType: settings.defaultNetworkAccessType,
+    vpcId: '',
+    subnetIds: '',
+    securityGroupIds: '',
+    timeoutMinutes: String(settings.defaultTimeoutMinutes),
+    parameters: [],
+    metadata: [],
+    notifyOn: [...settings.defaultNotifyOn],
+    scheduleIdentifier: '',
+    triggerSourceType: '',
+    triggerSourceName: ''
+  };
+}
+
+/** Apply a preset over a state; parameter values stay as they are. */
+export function applyPreset(state: RunFormState, preset: Preset): RunFormState {
+  const next: RunFormState = { ...state };
+  if (preset.instanceType !== undefined) {
+    next.instanceType = preset.instanceType;
+  }
+  if (preset.environmentVersion !== undefined) {
+    next.environmentVersion = preset.environmentVersion;
+  }
+  if (preset.networkAccessType !== undefined) {
+    next.networkAccessType = preset.networkAccessType;
+  }
+  if (preset.vpcId !== undefined) {
+    next.vpcId = preset.vpcId;
+  }
+  if (preset.subnetIds !== undefined) {
+    next.subnetIds = preset.subnetIds.join(', ');
+  }
+  if (preset.securityGroupIds !== undefined) {
+    next.securityGroupIds = preset.securityGroupIds.join(', ');
+  }
+  if (preset.runTimeoutInMinutes !== undefined) {
+    next.timeoutMinutes = String(preset.runTimeoutInMinutes);
+  }
+  if (preset.notifyOn !== undefined) {
+    next.notifyOn = [...preset.notifyOn];
+  }
+  if (preset.metadata !== undefined) {
+    next.metadata = rowsFromMap(preset.metadata);
+  }
+  if (preset.parameterNames !== undefined) {
+    const have = new Set(next.parameters.map(r => r.key.trim()));
+    next.parameters = [
+      ...next.parameters,
+      ...preset.parameterNames
+        .filter(n => !have.has(n))
+        .map(n => makeRow(n, ''))
+    ];
+  }
+  if (preset.scheduleIdentifier !== undefined) {
+    next.scheduleIdentifier = preset.scheduleIdentifier;
+  }
+  if (preset.triggerSourceType !== undefined) {
+    next.triggerSourceType = preset.triggerSourceType;
+  }
+  if (preset.triggerSourceName !== undefined) {
+    next.triggerSourceName = preset.triggerSourceName;
+  }
+  return next;
+}
+
+/** The settings of a run as a preset (what "last run" and "Run again" apply). */
+export function presetFromRun(run: Run): Preset {
+  const preset: Preset = { name: run.id };
+  const c = run.computeConfiguration;
+  if (c?.instanceType !== undefined) {
+    preset.instanceType = c.instanceType;
+  }
+  if (c?.environmentVersion !== undefined) {
+    preset.environmentVersion = c.environmentVersion;
+  }
+  const n = run.networkConfiguration;
+  if (n) {
+    preset.networkAccessType = n.networkAccessType;
+    preset.vpcId = n.vpcId ?? '';
+    preset.subnetIds = n.subnetIds ?? [];
+    preset.securityGroupIds = n.securityGroupIds ?? [];
+  }
+  if (run.timeoutConfiguration?.runTimeoutInMinutes !== undefined) {
+    preset.runTimeoutInMinutes = run.timeoutConfiguration.runTimeoutInMinutes;
+  }
+  if (run.notificationConfiguration) {
+    preset.notifyOn = run.notificationConfiguration.notifyOn ?? [];
+  }
+  if (run.metadata) {
+    preset.metadata = run.metadata;
+  }
+  if (run.scheduleId) {
+    preset.scheduleIdentifier = run.scheduleId;
+  }
+  if (run.triggerSource?.type) {
+    preset.triggerSourceType = run.triggerSource.type;
+  }
+  if (run.triggerSource?.name) {
+    preset.triggerSourceName = run.triggerSource.name;
+  }
+  return preset;
+}
+
+/** The form's settings as a preset: parameter names, never their values. */
+export function presetFromState(name: string, state: RunFormState): Preset {
+  const timeout = Number(state.timeoutMinutes);
+  const preset: Preset = {
+    name,
+    instanceType: state.instanceType.trim(),
+    environmentVersion: state.environmentVersion.trim(),
+    networkAccessType: state.networkAccessType,
+    notifyOn: [...state.notifyOn],
+    metadata: rowsToMap(state.metadata),
+    parameterNames: state.parameters.map(r => r.key.trim()).filter(Boolean)
+  };
+  if (state.networkAccessType === 'VPC_ONLY') {
+    preset.vpcId = state.vpcId.trim();
+    preset.subnetIds = splitList(state.subnetIds);
+    preset.securityGroupIds = splitList(state.securityGroupIds);
+  }
+  if (
+    Number.isInteger(timeout) &&
+    timeout >= LIMITS.timeout.min &&
+    timeout <= LIMITS.timeout.max
+  ) {
+    preset.runTimeoutInMinutes = timeout;
+  }
+  if (state.scheduleIdentifier.trim()) {
+    preset.scheduleIdentifier = state.scheduleIdentifier.trim();
+  }
+  if (state.triggerSourceType) {
+    preset.triggerSourceType = state.triggerSourceType;
+  }
+  if (state.triggerSourceName.trim()) {
+    preset.triggerSourceName = state.triggerSourceName.trim();
+  }
+  return preset;
+}
+
+export function rowsToMap(rows: KeyValueRow[]): StringMap {
+  const out: StringMap = {};
+  for (const row of rows) {
+    const key = row.key.trim();
+    if (key) {
+      out[key] = row.value.trim();
+    }
+  }
+  return out;
+}
+
+/** The request the form sends; empty optional fields are left out. */
+export function toRequest(
+  state: RunFormState,
+  extra: { clientToken?: string; domainId?: string; projectId?: string } = {}
+): StartRunRequest {
+  const request: StartRunRequest = {};
+  if (state.target === 'notebookId') {
+    request.notebookId = state.notebookId.trim();
+  } else {
+    request.path = state.path;
+  }
+  if (extra.domainId) {
+    request.domainId = extra.domainId;
+  }
+  if (extra.projectId) {
+    request.projectId = extra.projectId;
+  }
+  if (extra.clientToken) {
+    request.clientToken = extra.clientToken;
+  }
+  const instanceType = state.instanceType.trim();
+  const environmentVersion = state.environmentVersion.trim();
+  if (instanceType || environmentVersion) {
+    request.computeConfiguration = {};
+    if (instanceType) {
+      request.computeConfiguration.instanceType = instanceType;
+    }
+    if (environmentVersion) {
+      request.computeConfiguration.environmentVersion = environmentVersion;
+    }
+  }
+  request.networkConfiguration = { networkAccessType: state.networkAccessType };
+  if (state.networkAccessType === 'VPC_ONLY') {
+    request.networkConfiguration.vpcId = state.vpcId.trim();
+    const subnets = splitList(state.subnetIds);
+    const groups = splitList(state.securityGroupIds);
+    if (subnets.length) {
+      request.networkConfiguration.subnetIds = subnets;
+    }
+    if (groups.length) {
+      request.networkConfiguration.securityGroupIds = groups;
+    }
+  }
+  const timeout = state.timeoutMinutes.trim();
+  if (timeout) {
+    request.timeoutConfiguration = { runTimeoutInMinutes: Number(timeout) };
+  }
+  const parameters = rowsToMap(state.parameters);
+  if (Object.keys(parameters).length) {
+    request.parameters = parameters;
+  }
+  const metadata = rowsToMap(state.metadata);
+  if (Object.keys(metadata).length) {
+    request.metadata = metadata;
+  }
+  if (state.notifyOn.length) {
+    request.notificationConfiguration = { notifyOn: [...state.notifyOn] };
+  }
+  if (state.scheduleIdentifier.trim()) {
+    request.scheduleIdentifier = state.scheduleIdentifier.trim();
+  }
+  if (state.triggerSourceType || state.triggerSourceName.trim()) {
+    request.triggerSource = {};
+    if (state.triggerSourceType) {
+      request.triggerSource.type = state.triggerSourceType;
+    }
+    if (state.triggerSourceName.trim()) {
+      request.triggerSource.name = state.triggerSourceName.trim();
+    }
+  }
+  return request;
+}

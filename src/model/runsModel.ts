@@ -1,0 +1,417 @@
+import { ISignal, Signal } from '@lumino/signaling';
+import { IDisposable } from '@lumino/disposable';
+
+import type { SageRunClient } from '../api/client';
+import { SageRunApiError } from '../api/errors';
+import { isTerminal, Run, RunStatus } from '../api/types';
+import { Backoff, endedSince, needsPolling } from './poller';
+
+export type RunScope = 'notebook' | 'all';
+
+export interface RunFilters {
+  scope: RunScope;
+  status: RunStatus | '';
+}
+
+export const PAGE_SIZE = 20;
+
+export interface IRunsModelOptions {
+  client: SageRunClient;
+  pollIntervalMs?: number;
+  /** Defaults to `document.hidden`. */
+  isHidden?: () => boolean;
+  /**
+   * Where the ids of runs started from this tab survive a page reload
+   * (ids and statuses only, never settings or parameters).
+   */
+  storage?: Pick<Storage, 'getItem' | 'setItem'> | null;
+}
+
+const TRACKED_KEY = 'jupyter_sagerun:tracked-runs';
+
+/**
+ * The runs the panel shows, their filters and paging, and the poll that
+ * follows runs that have not ended. Ended runs are never fetched one by one:
+ * the list endpoint refreshes them.
+ */
+export class RunsModel implements IDisposable {
+  constructor(options: IRunsModelOptions) {
+    this.client = options.client;
+    this._backoff = new Backoff(options.pollIntervalMs ?? 3000);
+    this._isHidden =
+      options.isHidden ??
+      (() => typeof document !== 'undefined' && document.hidden);
+    if (typeof document !== 'undefined') {
+      document.addEventListener('visibilitychange', this._onVisibility);
+    }
+    this._storage = options.storage ?? null;
+    try {
+      const saved = JSON.parse(this._storage?.getItem(TRACKED_KEY) ?? '{}');
+      for (const [id, status] of Object.entries(saved)) {
+        if (typeof status === 'string' && !isTerminal(status)) {
+          this._tracked.set(id, status);
+        }
+      }
+    } catch {
+      // A damaged entry only loses end-of-run notifications.
+    }
+  }
+
+  readonly client: SageRunClient;
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+  /** A run started from this browser reached a terminal state. */
+  get runEnded(): ISignal<this, Run> {
+    return this._runEnded;
+  }
+  get items(): readonly Run[] {
+    return this._items;
+  }
+  get nextToken(): string | null {
+    return this._nextToken;
+  }
+  get loading(): boolean {
+    return this._loading;
+  }
+  get error(): SageRunApiError | null {
+    return this._error;
+  }
+  get filters(): RunFilters {
+    return this._filters;
+  }
+  get notebookPath(): string | null {
+    return this._notebookPath;
+  }
+  get isDisposed(): boolean {
+    return this._disposed;
+  }
+  /** Runs shown or started here that have not ended. */
+  get activeCount(): number {
+    const ids = new Set<string>();
+    for (const run of this._items) {
+      if (!isTerminal(run.status)) {
+        ids.add(run.id);
+      }
+    }
+    for (const [id, status] of this._tracked) {
+      if (!isTerminal(status)) {
+        ids.add(id);
+      }
+    }
+    return ids.size;
+  }
+  /** Whether a poll is scheduled. */
+  get polling(): boolean {
+    return this._timer !== null;
+  }
+
+  set pollIntervalMs(ms: number) {
+    this._backoff = new Backoff(ms);
+  }
+
+  setFilters(filters: Partial<RunFilters>): Promise<void> {
+    this._filters = { ...this._filters, ...filters };
+    return this.reload();
+  }
+
+  setNotebookPath(path: string | null): Promise<void> {
+    if (path === this._notebookPath) {
+      return Promise.resolve();
+    }
+    this._notebookPath = path;
+    return this._filters.scope === 'notebook'
+      ? this.reload()
+      : Promise.resolve();
+  }
+
+  /** Follow a run started from this browser; it notifies when it ends. */
+  track(run: Run): void {
+    this._tracked.set(run.id, run.status);
+    this._saveTracked();
+    this._merge([run], true);
+    this._backoff.reset();
+    this._schedule(0);
+  }
+
+  isTracked(id: string): boolean {
+    return this._tracked.has(id);
+  }
+
+  /** Replace a run after an action on it (stop). */
+  update(run: Run): void {
+    this._merge([run], false);
+    this._observe([run]);
+    this._backoff.reset();
+    this._schedule(this._backoff.delay);
+  }
+
+  /** Load the first page again. */
+  async reload(): Promise<void> {
+    const generation = ++this._generation;
+    this._loading = true;
+    this._changed.emit();
+    try {
+      const page = await this._fetchPage();
+      if (generation !== this._generation) {
+        return;
+      }
+      this._items = page.items;
+      this._nextToken = page.nextToken ?? null;
+      this._error = null;
+      this._observe(page.items);
+    } catch (e) {
+      if (generation === this._generation) {
+        this._error = asApiError(e);
+      }
+    } finally {
+      if (generation === this._generation) {
+        this._loading = false;
+        this._changed.emit();
+        this._backoff.reset();
+        this._schedule(this._backoff.delay);
+      }
+    }
+  }
+
+  async loadMore(): Promise<void> {
+    if (!this._nextToken || this._loading) {
+      return;
+    }
+    const generation = this._generation;
+    this._loading = true;
+    this._changed.emit();
+    try {
+      const page = await this._fetchPage(this._nextToken);
+      if (generation !== this._generation) {
+        return;
+      }
+      const have = new Set(this._items.map(r => r.id));
+      this._items = [
+        ...this._items,
+        ...page.items.filter(r => !have.has(r.id))
+      ];
+      this._nextToken = page.nextToken ?? null;
+      this._error = null;
+    } catch (e) {
+      this._error = asApiError(e);
+    } finally {
+      this._loading = false;
+      this._changed.emit();
+      this._schedule(this._backoff.delay);
+    }
+  }
+
+  /**
+   * One poll: the first page from the list endpoint, plus (one by one) only
+   * runs beyond it that have not ended. Returns whether anything changed.
+   */
+  async poll(): Promise<boolean> {
+    const generation = this._generation;
+    const before = this._snapshot();
+    const page = await this._fetchPage();
+    if (generation !== this._generation) {
+      return false;
+    }
+    const seen = new Set(page.items.map(r => r.id));
+    const stragglers = new Set<string>();
+    for (const run of this._items) {
+      if (!seen.has(run.id) && !isTerminal(run.status)) {
+        stragglers.add(run.id);
+      }
+    }
+    for (const [id, status] of this._tracked) {
+      if (!seen.has(id) && !isTerminal(status)) {
+        stragglers.add(id);
+      }
+    }
+    const extra: Run[] = [];
+    for (const id of stragglers) {
+      try {
+        extra.push(await this.client.getRun(id));
+      } catch (e) {
+        if (asApiError(e).status === 404) {
+          this._tracked.delete(id);
+          this._saveTracked();
+        }
+      }
+    }
+    if (this._items.length <= page.items.length || !this._nextToken) {
+      this._nextToken = page.nextToken ?? null;
+    }
+    this._merge(page.items, true);
+    this._merge(extra, false);
+    this._observe([...page.items, ...extra]);
+    this._error = null;
+    const after = this._snapshot();
+    const changed = before !== after;
+    this._changed.emit();
+    return changed;
+  }
+
+  dispose(): void {
+    if (this._disposed) {
+      return;
+    }
+    this._disposed = true;
+    this._clearTimer();
+    if (typeof document !== 'undefined') {
+      document.removeEventListener('visibilitychange', this._onVisibility);
+    }
+    Signal.clearData(this);
+  }
+
+  private _shouldPoll(): boolean {
+    return needsPolling(this._items) || needsPolling(this._trackedRuns());
+  }
+
+  private _trackedRuns(): Array<Pick<Run, 'status'>> {
+    return Array.from(this._tracked.values(), status => ({
+      status: status as RunStatus
+    }));
+  }
+
+  private _schedule(delay: number): void {
+    this._clearTimer();
+    if (this._disposed || !this._shouldPoll()) {
+      return;
+    }
+    this._timer = setTimeout(() => {
+      this._timer = null;
+      void this._tick();
+    }, delay);
+  }
+
+  private async _tick(): Promise<void> {
+    if (this._isHidden()) {
+      // Resumed by the visibilitychange listener.
+      this._pausedByVisibility = true;
+      return;
+    }
+    try {
+      const changed = await this.poll();
+      this._schedule(this._backoff.next(changed));
+    } catch (e) {
+      this._error = asApiError(e);
+      this._changed.emit();
+      this._schedule(this._backoff.failed());
+    }
+  }
+
+  private _onVisibility = (): void => {
+    if (!this._isHidden() && this._pausedByVisibility) {
+      this._pausedByVisibility = false;
+      this._backoff.reset();
+      this._schedule(0);
+    }
+  };
+
+  private _clearTimer(): void {
+    if (this._timer !== null) {
+      clearTimeout(this._timer);
+      this._timer = null;
+    }
+  }
+
+  private _fetchPage(nextToken?: string) {
+    const { scope, status } = this._filters;
+    if (scope === 'notebook' && !this._notebookPath) {
+      return Promise.resolve({ items: [] as Run[], nextToken: null });
+    }
+    return this.client.listRuns({
+      path:
+        scope === 'notebook' ? (this._notebookPath ?? undefined) : undefined,
+      status: status || undefined,
+      nextToken,
+      maxResults: PAGE_SIZE
+    });
+  }
+
+  /** Replace known runs; `prepend` adds unknown ones newest first. */
+  private _merge(runs: Run[], prepend: boolean): void {
+    const byId = new Map(runs.map(r => [r.id, r]));
+    const known = new Set(this._items.map(r => r.id));
+    const items = this._items.map(r => byId.get(r.id) ?? r);
+    const fresh = runs.filter(r => !known.has(r.id) && this._matches(r));
+    this._items = prepend ? [...fresh, ...items] : items;
+    if (prepend && fresh.length) {
+      this._items.sort((a, b) =>
+        (b.createdAt ?? '').localeCompare(a.createdAt ?? '')
+      );
+    }
+  }
+
+  private _matches(run: Run): boolean {
+    const { scope, status } = this._filters;
+    if (status && run.status !== status) {
+      return false;
+    }
+    if (scope === 'notebook') {
+      return !!this._notebookPath && run.path === this._notebookPath;
+    }
+    return true;
+  }
+
+  /** Note the statuses of tracked runs; report those that ended. */
+  private _observe(runs: Run[]): void {
+    const tracked = runs.filter(r => this._tracked.has(r.id));
+    for (const run of endedSince(this._tracked, tracked)) {
+      this._tracked.delete(run.id);
+      this._runEnded.emit(run);
+    }
+    for (const run of tracked) {
+      if (this._tracked.has(run.id)) {
+        this._tracked.set(run.id, run.status);
+      }
+    }
+    this._saveTracked();
+  }
+
+  private _saveTracked(): void {
+    try {
+      this._storage?.setItem(
+        TRACKED_KEY,
+        JSON.stringify(Object.fromEntries(this._tracked))
+      );
+    } catch {
+      // Storage full or denied: notifications just do not survive a reload.
+    }
+  }
+
+  private _snapshot(): string {
+    return (
+      this._items.map(r => `${r.id}:${r.status}`).join(',') +
+      '|' +
+      Array.from(this._tracked.entries()).join(',')
+    );
+  }
+
+  private _items: Run[] = [];
+  private _nextToken: string | null = null;
+  private _loading = false;
+  private _error: SageRunApiError | null = null;
+  private _filters: RunFilters = { scope: 'all', status: '' };
+  private _notebookPath: string | null = null;
+  private _tracked = new Map<string, string>();
+  private _backoff: Backoff;
+  private _timer: ReturnType<typeof setTimeout> | null = null;
+  private _generation = 0;
+  private _pausedByVisibility = false;
+  private _disposed = false;
+  private _isHidden: () => boolean;
+  private _storage: Pick<Storage, 'getItem' | 'setItem'> | null;
+  private _changed = new Signal<this, void>(this);
+  private _runEnded = new Signal<this, Run>(this);
+}
+
+export function asApiError(e: unknown): SageRunApiError {
+  if (e instanceof SageRunApiError) {
+    return e;
+  }
+  return new SageRunApiError({
+    status: 500,
+    code: 'InternalError',
+    message: e instanceof Error ? e.message : String(e)
+  });
+}

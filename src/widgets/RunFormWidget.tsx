@@ -1,0 +1,294 @@
+import * as React from 'react';
+import { Notification, ReactWidget } from '@jupyterlab/apputils';
+import { Contents } from '@jupyterlab/services';
+import { NotebookPanel } from '@jupyterlab/notebook';
+import { TranslationBundle } from '@jupyterlab/translation';
+
+import type { SageRunClient } from '../api/client';
+import { SageRunApiError } from '../api/errors';
+import type { Run, RunContext } from '../api/types';
+import { IPreSubmitCheck, RunForm, SubmitPhase } from '../components/RunForm';
+import {
+  applyPreset,
+  FormSettings,
+  initialState,
+  makeRow,
+  presetFromRun,
+  RunFormState,
+  toRequest
+} from '../model/formState';
+import { ParametersCell, readParametersCell } from '../model/paramsCell';
+import { RunSubmitter } from '../model/submitter';
+
+export interface IRunFormWidgetOptions {
+  trans: TranslationBundle;
+  client: SageRunClient;
+  contents: Contents.IManager;
+  settings: FormSettings;
+  path: string;
+  /** The open notebook of `path`, when there is one (dirty state, save). */
+  panel: NotebookPanel | null;
+  /** Run again: this run's settings, with its parameters revealed. */
+  rerun?: Run;
+  onStarted: (run: Run) => void;
+  onSavePreset: (state: RunFormState) => Promise<void>;
+  onClose: () => void;
+}
+
+interface ILoaded {
+  context: RunContext | null;
+  contextError: string | null;
+  initial: RunFormState;
+  cell: ParametersCell;
+  checks: IPreSubmitCheck[];
+}
+
+/** The run form of one notebook: loads what prefills it, then renders it. */
+export class RunFormWidget extends ReactWidget {
+  constructor(private options: IRunFormWidgetOptions) {
+    super();
+    this.addClass('jp-SageRun-formWidget');
+    this._submitter = new RunSubmitter(request =>
+      options.client.startRun(request)
+    );
+    options.panel?.context.model.stateChanged.connect(this._onModelState, this);
+    options.panel?.disposed.connect(this._onPanelDisposed, this);
+    void this._load();
+  }
+
+  dispose(): void {
+    this.options.panel?.context.model.stateChanged.disconnect(
+      this._onModelState,
+      this
+    );
+    super.dispose();
+  }
+
+  private _panel(): NotebookPanel | null {
+    const panel = this.options.panel;
+    return panel && !panel.isDisposed ? panel : null;
+  }
+
+  private _onPanelDisposed(): void {
+    this.options.panel = null;
+    this.update();
+  }
+
+  private _onModelState(_: unknown, change: { name: string }): void {
+    if (change.name === 'dirty') {
+      this.update();
+    }
+  }
+
+  private async _notebookJson(): Promise<any> {
+    const panel = this._panel();
+    if (panel) {
+      return panel.context.model.toJSON();
+    }
+    const model = await this.options.contents.get(this.options.path, {
+      content: true,
+      type: 'notebook'
+    });
+    return model.content;
+  }
+
+  private async _lastRun(): Promise<Run | null> {
+    // Settings of the last run of this notebook, from the server: nothing is
+    // remembered in the browser, and parameter values are not fetched.
+    const page = await this.options.client.listRuns({
+      path: this.options.path,
+      maxResults: 1
+    });
+    const first = page.items[0];
+    return first ? this.options.client.getRun(first.id) : null;
+  }
+
+  private async _load(): Promise<void> {
+    const { trans, settings, rerun } = this.options;
+    const [context, notebook, lastRun] = await Promise.allSettled([
+      this.options.client.getContext(),
+      this.options.path
+        ? this._notebookJson()
+        : Promise.reject(new Error('no path')),
+      rerun || !this.options.path ? Promise.resolve(null) : this._lastRun()
+    ]);
+    const checks: IPreSubmitCheck[] = [];
+    let ctx: RunContext | null = null;
+    let contextError: string | null = null;
+    if (context.status === 'fulfilled') {
+      ctx = context.value;
+      const missing = [
+        ctx.domainId ? '' : trans.__('domain'),
+        ctx.projectId ? '' : trans.__('project')
+      ].filter(Boolean);
+      if (missing.length) {
+        checks.push({
+          severity: 'error',
+          message: trans.__(
+            'No %1 is configured: set c.SageRun.domain_id and c.SageRun.project_id, or open JupyterLab in a SageMaker Unified Studio space.',
+            missing.join(trans.__(' and '))
+          )
+        });
+      }
+    } else {
+      contextError = errorMessage(context.reason);
+      checks.push({
+        severity: 'error',
+        message: trans.__('Where the run would go is unknown: %1', contextError)
+      });
+    }
+
+    let cell: ParametersCell = { found: false, parameters: [] };
+    if (notebook.status === 'fulfilled') {
+      const nb = notebook.value ?? {};
+      cell = readParametersCell(nb);
+      if (!nb.metadata?.kernelspec?.name) {
+        checks.push({
+          severity: 'error',
+          pathOnly: true,
+          message: trans.__(
+            'The notebook has no kernelspec: open it, select a kernel and save it.'
+          )
+        });
+      }
+    } else if (this.options.path) {
+      checks.push({
+        severity: 'error',
+        pathOnly: true,
+        message: trans.__(
+          'Could not read %1: %2',
+          this.options.path,
+          errorMessage(notebook.reason)
+        )
+      });
+    }
+
+    let state = initialState(settings);
+    const preset = settings.presets.find(
+      p => p.name === settings.defaultPreset
+    );
+    if (preset) {
+      state = applyPreset(state, { ...preset, parameterNames: undefined });
+    }
+    if (lastRun.status === 'fulfilled' && lastRun.value) {
+      state = applyPreset(state, presetFromRun(lastRun.value));
+    }
+    state.path = this.options.path;
+    state.parameters = cell.parameters.map(p => makeRow(p.name, p.value));
+    if (rerun) {
+      state = applyPreset(state, presetFromRun(rerun));
+      if (rerun.parameters) {
+        state.parameters = Object.entries(rerun.parameters).map(([k, v]) =>
+          makeRow(k, v)
+        );
+      }
+      if (!this.options.path) {
+        state.target = 'notebookId';
+        state.notebookId = rerun.notebookId;
+      }
+    }
+    // VPC fields start from the SMUS context where it gives them.
+    if (ctx?.vpc) {
+      if (!state.subnetIds && ctx.vpc.subnetIds?.length) {
+        state.subnetIds = ctx.vpc.subnetIds.join(', ');
+      }
+      if (!state.securityGroupIds && ctx.vpc.securityGroupIds?.length) {
+        state.securityGroupIds = ctx.vpc.securityGroupIds.join(', ');
+      }
+      if (!state.vpcId && ctx.vpc.vpcId) {
+        state.vpcId = ctx.vpc.vpcId;
+      }
+    }
+    this._loaded = { context: ctx, contextError, initial: state, cell, checks };
+    this.update();
+  }
+
+  private _checks(): IPreSubmitCheck[] {
+    const checks = [...(this._loaded?.checks ?? [])];
+    if (this._panel()?.context.model.dirty) {
+      checks.unshift({
+        severity: 'warning',
+        pathOnly: true,
+        message: this.options.trans.__(
+          'The notebook has unsaved changes: "Save and run" saves them first, so the run uses what you see.'
+        )
+      });
+    }
+    return checks;
+  }
+
+  private _submit = async (
+    state: RunFormState,
+    onPhase: (phase: SubmitPhase) => void
+  ): Promise<void> => {
+    const panel = this._panel();
+    if (state.target === 'path' && panel && panel.context.model.dirty) {
+      onPhase('saving');
+      await panel.context.save();
+    }
+    onPhase('starting');
+    const run = await this._submitter.submit(toRequest(state));
+    this.options.onStarted(run);
+    this.options.onClose();
+  };
+
+  render(): JSX.Element {
+    const { trans } = this.options;
+    const loaded = this._loaded;
+    if (!loaded) {
+      return (
+        <div className="jp-SageRun-loading" data-testid="sagerun-form-loading">
+          <span className="jp-SageRun-spinner" aria-hidden="true" />
+          {trans.__('Loading…')}
+        </div>
+      );
+    }
+    return (
+      <RunForm
+        trans={trans}
+        context={loaded.context}
+        contextError={loaded.contextError}
+        notebookPath={this.options.path}
+        initial={loaded.initial}
+        suggestions={this.options.settings.instanceTypeSuggestions}
+        presets={this.options.settings.presets}
+        cellNames={
+          loaded.cell.found ? loaded.cell.parameters.map(p => p.name) : null
+        }
+        checks={this._checks()}
+        dirty={!!this._panel()?.context.model.dirty}
+        loadNotebooks={async () =>
+          (await this.options.client.listNotebooks({ maxResults: 50 })).items
+        }
+        onSubmit={this._submit}
+        onCancel={this.options.onClose}
+        onSavePreset={this.options.onSavePreset}
+      />
+    );
+  }
+
+  private _loaded: ILoaded | null = null;
+  private _submitter: RunSubmitter;
+}
+
+export function errorMessage(reason: unknown): string {
+  if (reason instanceof SageRunApiError) {
+    return reason.message;
+  }
+  return reason instanceof Error ? reason.message : String(reason);
+}
+
+export function notifyStarted(
+  run: Run,
+  trans: TranslationBundle,
+  view: () => void
+): void {
+  const name = run.path ? run.path.split('/').pop() : run.notebookId;
+  Notification.success(
+    trans.__('Remote run of %1 started (%2).', name, run.id),
+    {
+      autoClose: 8000,
+      actions: [{ label: trans.__('View run'), callback: view }]
+    }
+  );
+}
