@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from typing import Any
 
@@ -10,6 +11,7 @@ from traitlets import Bool
 from traitlets.config import Application
 
 from .backend import LocalBackend
+from .discovery import BackendAlreadyRunning
 
 _EXAMPLES = """
 DataZone API:  {endpoint}
@@ -43,6 +45,9 @@ class LocalBackendApp(Application):
         "max-concurrent-runs": "LocalBackend.max_concurrent_runs",
         "log-level": "Application.log_level",
     }
+    flags = {
+        "quiet": ({"LocalBackendApp": {"quiet": True}}, "Do not print the endpoints."),
+    }
     quiet = Bool(False, config=True, help="Do not print the endpoints and examples.")
 
     def start(self) -> None:
@@ -54,7 +59,13 @@ class LocalBackendApp(Application):
 
         signal.signal(signal.SIGINT, on_signal)
         signal.signal(signal.SIGTERM, on_signal)
-        backend.start()
+        try:
+            backend.start()
+        except BackendAlreadyRunning as exc:
+            # Expected when JupyterLab (or `jupyter sagerun run`) already serves this
+            # state directory: say where, no traceback.
+            print(f"jupyter sagerun local: {exc}", file=sys.stderr, flush=True)
+            self.exit(1)
         try:
             if not self.quiet:
                 print(

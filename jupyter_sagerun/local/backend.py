@@ -4,21 +4,31 @@ configurable object the server extension (or ``jupyter sagerun local``) starts."
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jupyter_core.paths import jupyter_data_dir
 from traitlets import Float, Int, Unicode, default
 from traitlets.config import LoggingConfigurable
 
+from .discovery import (
+    BackendAlreadyRunning,
+    RunningBackend,
+    StateLock,
+    remove_info,
+    wait_for_backend,
+    write_info,
+)
 from .faults import Faults
-from .operations import Operations
 from .s3 import REGION, LocalS3
-from .scheduler import Scheduler
-from .server import ServerContext, make_app
-from .store import Store
+
+if TYPE_CHECKING:
+    from .operations import Operations
+    from .scheduler import Scheduler
+    from .store import Store
 
 
 class LocalBackend(LoggingConfigurable):
@@ -43,6 +53,9 @@ class LocalBackend(LoggingConfigurable):
     s3_port = Int(0, config=True, help="Port of the local S3 (0 picks a free one).")
 
     region = REGION
+    # How long start() waits for a backend that holds the lock but is still starting
+    # to publish its addresses, so BackendAlreadyRunning can say where it is.
+    peer_start_timeout = 15.0
     default_domain_id = "dzd_local"
     default_project_id = "local"
 
@@ -62,6 +75,7 @@ class LocalBackend(LoggingConfigurable):
         self._executor: ThreadPoolExecutor | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
+        self._state_lock: StateLock | None = None
         self.faults = Faults()
 
     # -- addresses -------------------------------------------------------------------
@@ -83,28 +97,27 @@ class LocalBackend(LoggingConfigurable):
     # -- lifecycle -------------------------------------------------------------------
 
     def start(self) -> None:
-        """Start S3, the store, the scheduler and the API; return once both listen."""
+        """Start S3, the store, the scheduler and the API; return once both listen.
+
+        Raises ``BackendAlreadyRunning`` when another backend owns ``state_dir``.
+        """
         with self._lock:
             if self._started:
                 return
             state = Path(self.state_dir)
             state.mkdir(parents=True, exist_ok=True)
-            self._s3 = LocalS3(self.ip, self.s3_port, self.log)
-            self._s3.start()
-            self._store = Store(state / "local.sqlite3")
-            self._scheduler = Scheduler(
-                self._store,
-                state / "runs",
-                self.max_concurrent_runs,
-                self.seconds_per_minute,
-                self.log,
-            )
-            self._operations = Operations(self._store, self._s3, self._scheduler, state, self.log)
-            self._scheduler.start()
-            self._operations.resume()
-            self._executor = ThreadPoolExecutor(8, thread_name_prefix="sagerun-local-api")
-            self._serve()
+            lock = StateLock.try_acquire(state)
+            if lock is None:
+                running = wait_for_backend(state, self.peer_start_timeout)
+                raise BackendAlreadyRunning(str(state), running)
+            self._state_lock = lock
+            try:
+                self._start_parts(state)
+            except BaseException:
+                self._stop_parts()
+                raise
             self._started = True
+            write_info(state, self.running_info())
         self.log.info(
             "SageRun local backend: DataZone at %s, S3 at %s, state in %s",
             self.endpoint_url,
@@ -112,8 +125,44 @@ class LocalBackend(LoggingConfigurable):
             self.state_dir,
         )
 
+    def running_info(self) -> RunningBackend:
+        """What ``backend.json`` publishes: where this backend listens."""
+        return RunningBackend(
+            pid=os.getpid(),
+            endpoint_url=self.endpoint_url,
+            s3_endpoint_url=self.s3_endpoint_url,
+            staging_s3_uri=self.staging_s3_uri,
+            region=self.region,
+        )
+
+    def _start_parts(self, state: Path) -> None:
+        # Imported here: a process that only reads this class's settings (the
+        # `jupyter sagerun` command, to find a running backend) should not pay for
+        # the machinery (nbformat, papermill's helpers, tornado's server).
+        from .operations import Operations
+        from .scheduler import Scheduler
+        from .store import Store
+
+        self._s3 = LocalS3(self.ip, self.s3_port, self.log)
+        self._s3.start()
+        self._store = Store(state / "local.sqlite3")
+        self._scheduler = Scheduler(
+            self._store,
+            state / "runs",
+            self.max_concurrent_runs,
+            self.seconds_per_minute,
+            self.log,
+        )
+        self._operations = Operations(self._store, self._s3, self._scheduler, state, self.log)
+        self._scheduler.start()
+        self._operations.resume()
+        self._executor = ThreadPoolExecutor(8, thread_name_prefix="sagerun-local-api")
+        self._serve()
+
     def _serve(self) -> None:
         assert self._operations is not None and self._executor is not None
+        from .server import ServerContext, make_app
+
         context = ServerContext(self._operations.handler, self.faults, self._executor, self.log)
         ready = threading.Event()
         failure: list[BaseException] = []
@@ -157,18 +206,27 @@ class LocalBackend(LoggingConfigurable):
             if not self._started:
                 return
             self._started = False
-            if self._loop is not None and self._thread is not None:
-                self._loop.call_soon_threadsafe(self._loop.stop)
-                self._thread.join(timeout=10)
-            self._loop = None
-            if self._scheduler is not None:
-                self._scheduler.shutdown()
-            if self._operations is not None:
-                self._operations.shutdown()
-            if self._executor is not None:
-                self._executor.shutdown(wait=True, cancel_futures=True)
-            if self._s3 is not None:
-                self._s3.stop()
-            if self._store is not None:
-                self._store.close()
+            remove_info(self.state_dir, os.getpid())
+            self._stop_parts()
         self.log.info("SageRun local backend stopped")
+
+    def _stop_parts(self) -> None:
+        # Also the cleanup of a start() that failed halfway: each part may be missing.
+        if self._loop is not None and self._thread is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=10)
+        self._loop = None
+        if self._scheduler is not None:
+            self._scheduler.shutdown()
+        if self._operations is not None:
+            self._operations.shutdown()
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+        if self._s3 is not None:
+            self._s3.stop()
+        if self._store is not None:
+            self._store.close()
+        if self._state_lock is not None:
+            # Last: a successor may start only once nothing of ours touches the state.
+            self._state_lock.release()
+            self._state_lock = None

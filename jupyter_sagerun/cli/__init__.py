@@ -1,8 +1,9 @@
 """`jupyter sagerun`: the terminal face of jupyter_sagerun.
 
-Each subcommand is its own small application; this one only dispatches, so that
-`jupyter sagerun local` does not import what `jupyter sagerun run` needs and the
-other way round.
+Each subcommand is its own small application, imported only when chosen, so that
+`jupyter sagerun local` does not load what `jupyter sagerun run` needs and the other
+way round. The subcommands that talk to a backend share ``base.CommandApp``: the
+server extension's configuration and the service composition of ``wiring``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from jupyter_core.application import JupyterApp
 
-from . import __version__
+from .. import __version__
 
 
 class SageRunCLI(JupyterApp):
@@ -22,6 +23,13 @@ class SageRunCLI(JupyterApp):
         "through the local backend that speaks the same API."
     )
     subcommands: dict[str, Any] = {
+        "run": (
+            "jupyter_sagerun.cli.run.RunApp",
+            "Run a notebook: sync it, start the run, optionally wait and fetch the result.",
+        ),
+        "list": ("jupyter_sagerun.cli.runs.ListApp", "List runs, newest first."),
+        "status": ("jupyter_sagerun.cli.runs.StatusApp", "Show one run (or wait for it)."),
+        "stop": ("jupyter_sagerun.cli.runs.StopApp", "Stop a run."),
         "local": (
             "jupyter_sagerun.local.app.LocalBackendApp",
             "Start the local DataZone backend (papermill runs on this machine).",
@@ -37,6 +45,3 @@ class SageRunCLI(JupyterApp):
 
 
 main = launch_new_instance = SageRunCLI.launch_instance
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,169 @@
+"""One local backend per state directory, and how other processes find it.
+
+Two backends on one SQLite state would fight: two schedulers would start the same
+queued runs, and each one's restart recovery would fail the other's live runs. So a
+backend holds an exclusive ``flock`` on ``<state_dir>/backend.lock`` for its whole
+life and publishes where it listens in ``<state_dir>/backend.json``. The kernel drops
+the lock when the process dies, however it dies, so a held lock always means a live
+holder; the JSON file alone could be a leftover of a ``kill -9``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+LOCK_FILE = "backend.lock"
+INFO_FILE = "backend.json"
+HEALTH_PATH = "/_local/health"
+
+
+@dataclass(frozen=True)
+class RunningBackend:
+    """Where the backend that owns a state directory listens."""
+
+    pid: int
+    endpoint_url: str
+    s3_endpoint_url: str
+    staging_s3_uri: str
+    region: str
+
+    @classmethod
+    def from_json(cls, data: Any) -> RunningBackend | None:
+        if not isinstance(data, dict):
+            return None
+        try:
+            return cls(
+                pid=int(data["pid"]),
+                endpoint_url=str(data["endpoint_url"]),
+                s3_endpoint_url=str(data["s3_endpoint_url"]),
+                staging_s3_uri=str(data["staging_s3_uri"]),
+                region=str(data["region"]),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+class BackendAlreadyRunning(RuntimeError):
+    """Another live process owns this state directory; ``info`` says where it listens
+    (None while that backend is still starting and has not published it yet)."""
+
+    def __init__(self, state_dir: str, info: RunningBackend | None) -> None:
+        where = f" at {info.endpoint_url} (pid {info.pid})" if info else ""
+        super().__init__(
+            f"A local backend is already running on {state_dir}{where}; connect to it, "
+            "or give this one another --LocalBackend.state_dir."
+        )
+        self.state_dir = state_dir
+        self.info = info
+
+
+class StateLock:
+    """The exclusive lock on a state directory, held until ``release()``."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd: int | None = fd
+
+    @classmethod
+    def try_acquire(cls, state_dir: str | os.PathLike[str]) -> StateLock | None:
+        path = Path(state_dir) / LOCK_FILE
+        # os.open makes a non-inheritable fd: run processes must not keep the lock alive.
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return None
+        except BaseException:
+            os.close(fd)
+            raise
+        return cls(fd)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            # Closing drops the flock.
+            os.close(fd)
+
+
+def lock_is_held(state_dir: str | os.PathLike[str]) -> bool:
+    """Whether some live process (this one included) holds the state directory."""
+    if not Path(state_dir).is_dir():
+        return False
+    probe = StateLock.try_acquire(state_dir)
+    if probe is None:
+        return True
+    probe.release()
+    return False
+
+
+def write_info(state_dir: str | os.PathLike[str], info: RunningBackend) -> None:
+    folder = Path(state_dir)
+    # Write then rename: a reader sees the old file or the whole new one.
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".backend.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(asdict(info), handle)
+        os.replace(tmp, folder / INFO_FILE)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def read_info(state_dir: str | os.PathLike[str]) -> RunningBackend | None:
+    try:
+        text = (Path(state_dir) / INFO_FILE).read_text(encoding="utf-8")
+        return RunningBackend.from_json(json.loads(text))
+    except (OSError, ValueError):
+        return None
+
+
+def remove_info(state_dir: str | os.PathLike[str], pid: int) -> None:
+    """Remove backend.json if it is still ours (never a successor's)."""
+    info = read_info(state_dir)
+    if info is not None and info.pid == pid:
+        with contextlib.suppress(OSError):
+            (Path(state_dir) / INFO_FILE).unlink()
+
+
+def is_healthy(endpoint_url: str, timeout: float = 2.0) -> bool:
+    url = endpoint_url.rstrip("/") + HEALTH_PATH
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as answer:
+            return bool(answer.status == 200)
+    except (OSError, urllib.error.URLError, ValueError):
+        return False
+
+
+def find_running_backend(
+    state_dir: str | os.PathLike[str], timeout: float = 2.0
+) -> RunningBackend | None:
+    """The backend that owns ``state_dir``, if one is live and answering, else None."""
+    if not lock_is_held(state_dir):
+        return None
+    info = read_info(state_dir)
+    if info is None or not is_healthy(info.endpoint_url, timeout):
+        return None
+    return info
+
+
+def wait_for_backend(
+    state_dir: str | os.PathLike[str], timeout: float, *, interval: float = 0.1
+) -> RunningBackend | None:
+    """Poll until a backend owns ``state_dir`` and answers, or ``timeout`` passes."""
+    give_up = time.monotonic() + timeout
+    while True:
+        found = find_running_backend(state_dir)
+        if found is not None or time.monotonic() >= give_up:
+            return found
+        time.sleep(interval)

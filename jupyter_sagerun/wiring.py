@@ -1,0 +1,174 @@
+"""How the pieces compose into a ``RunService``: shared by the server extension and the
+``jupyter sagerun`` command, so that a run started from the terminal goes through the
+very same settings, gateway, syncer, mapping file and context resolution as one
+started in JupyterLab.
+
+``SageRunSettings`` holds the ``c.SageRun.*`` traits. It lives here, not on the
+``ExtensionApp``, because importing ``jupyter_server`` costs a command about two
+seconds it never uses; the extension inherits the same traits from it.
+
+Also how a process gets at the local backend: start its own, or connect to the one
+that already owns the state directory (a backend embedded in JupyterLab, or a
+standalone ``jupyter sagerun local``).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from jupyter_core.paths import jupyter_data_dir
+from traitlets import Enum, Float, Int, Type, Unicode, default
+from traitlets.config import Configurable
+
+from .context import ContextConfig, LocalEndpoints
+from .datazone import DataZoneGateway
+from .local.backend import LocalBackend
+from .local.discovery import BackendAlreadyRunning, RunningBackend
+from .service import ContextProvider, RunService
+from .sync import NotebookSyncer
+
+DEFAULT_LOCAL_STAGING = "s3://sagerun-local/staging/"
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    return value if value and value.strip() else None
+
+
+class SageRunSettings(Configurable):
+    """The ``SageRun`` configuration every process that runs notebooks shares."""
+
+    backend = Enum(
+        ["auto", "aws", "local"],
+        "auto",
+        config=True,
+        help="Where runs go: 'aws' (SMUS through DataZone with your credentials), 'local' "
+        "(the local backend, papermill on this machine), or 'auto' (aws when a domain and "
+        "project are configured or found in the SMUS space, else local).",
+    )
+    profile = Unicode(None, allow_none=True, config=True, help="AWS profile for the aws backend.")
+    region = Unicode(None, allow_none=True, config=True, help="AWS region of the domain.")
+    domain_id = Unicode(
+        None, allow_none=True, config=True, help="DataZone domain id (dzd_...) runs go to."
+    )
+    project_id = Unicode(
+        None, allow_none=True, config=True, help="DataZone project id runs belong to."
+    )
+    endpoint_url = Unicode(
+        None,
+        allow_none=True,
+        config=True,
+        help="DataZone endpoint URL. With backend=local: the URL of a standalone local "
+        "backend (`jupyter sagerun local`) to use instead of starting an embedded one.",
+    )
+    s3_endpoint_url = Unicode(
+        None,
+        allow_none=True,
+        config=True,
+        help="S3 endpoint URL (for a standalone local backend: its S3 address).",
+    )
+    staging_s3_uri = Unicode(
+        None,
+        allow_none=True,
+        config=True,
+        help="s3://bucket/prefix/ where notebooks are uploaded before import. In an SMUS "
+        "space it defaults to the project's S3 path.",
+    )
+    metadata_path = Unicode(
+        "/opt/ml/metadata/resource-metadata.json",
+        config=True,
+        help="The SMUS space metadata file (domain, project, region, S3 path, VPC).",
+    )
+    state_dir = Unicode(
+        config=True,
+        help="Directory of the extension's own state (the workspace → SMUS notebook mapping).",
+    )
+    connect_timeout = Float(5.0, config=True, help="Seconds to connect to AWS endpoints.")
+    read_timeout = Float(60.0, config=True, help="Seconds to wait for an AWS answer.")
+    max_attempts = Int(3, config=True, help="Attempts per AWS call (botocore standard retry mode).")
+    max_notebook_bytes = Int(
+        64 * 1024 * 1024, config=True, help="Largest notebook file a run may upload."
+    )
+    gateway_class = Type(
+        DataZoneGateway,
+        config=True,
+        help="The class that talks to AWS (tests swap it).",
+    )
+
+    @default("state_dir")
+    def _default_state_dir(self) -> str:
+        return str(Path(jupyter_data_dir()) / "sagerun")
+
+    def context_config(self) -> ContextConfig:
+        return ContextConfig(
+            backend=self.backend,
+            domain_id=_blank_to_none(self.domain_id),
+            project_id=_blank_to_none(self.project_id),
+            region=_blank_to_none(self.region),
+            profile=_blank_to_none(self.profile),
+            endpoint_url=_blank_to_none(self.endpoint_url),
+            s3_endpoint_url=_blank_to_none(self.s3_endpoint_url),
+            staging_s3_uri=_blank_to_none(self.staging_s3_uri),
+            metadata_path=self.metadata_path,
+        )
+
+
+def build_service(
+    settings: SageRunSettings,
+    context_provider: ContextProvider,
+    root: str,
+    *,
+    allow_hidden: bool = False,
+    logger: logging.Logger | None = None,
+) -> RunService:
+    gateway = settings.gateway_class(
+        connect_timeout=settings.connect_timeout,
+        read_timeout=settings.read_timeout,
+        max_attempts=settings.max_attempts,
+    )
+    # One mapping file (state_dir/notebooks.json) for every process: a notebook run
+    # from the terminal is not imported again when JupyterLab runs it, and back.
+    syncer = NotebookSyncer(gateway, settings.state_dir, logger=logger)
+    return RunService(
+        gateway,
+        context_provider,
+        syncer,
+        root,
+        max_notebook_bytes=settings.max_notebook_bytes,
+        allow_hidden=allow_hidden,
+        logger=logger,
+    )
+
+
+def configured_endpoints(config: ContextConfig) -> LocalEndpoints:
+    """A standalone local backend named by ``SageRun.endpoint_url`` in config."""
+    return LocalEndpoints(
+        endpoint_url=str(config.endpoint_url),
+        s3_endpoint_url=str(config.s3_endpoint_url or ""),
+        staging_s3_uri=DEFAULT_LOCAL_STAGING,
+    )
+
+
+def running_endpoints(info: RunningBackend) -> LocalEndpoints:
+    """The endpoints of a backend found through discovery or started here."""
+    return LocalEndpoints(
+        endpoint_url=info.endpoint_url,
+        s3_endpoint_url=info.s3_endpoint_url,
+        staging_s3_uri=info.staging_s3_uri,
+        region=info.region,
+        domain_id=LocalBackend.default_domain_id,
+        project_id=LocalBackend.default_project_id,
+    )
+
+
+def start_or_connect(backend: LocalBackend) -> tuple[LocalEndpoints, bool]:
+    """Start ``backend``, or, when another process already owns its state directory,
+    use that one. Answers the endpoints and whether this process owns the backend (and
+    so must stop it)."""
+    try:
+        backend.start()
+    except BackendAlreadyRunning as exc:
+        if exc.info is None:
+            raise
+        return running_endpoints(exc.info), False
+    return running_endpoints(backend.running_info()), True

@@ -1,0 +1,280 @@
+"""`jupyter sagerun run | list | status | stop` as a user types them: real subprocesses
+of the command, a real local backend, real papermill.
+
+Most tests share one backend started in this process, the way JupyterLab embeds one:
+the commands must find it through the state directory and never start their own. The
+last tests let a command start a detached backend of its own and clean it up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+
+from jupyter_sagerun.local import LocalBackend
+from jupyter_sagerun.local.discovery import lock_is_held, read_info
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "examples" / "sample.ipynb"
+POLL = ["--poll-interval", "0.2"]
+
+
+def write_notebook(path: Path, *sources: str) -> Path:
+    nb: Any = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    nbformat.write(nb, str(path))
+    return path
+
+
+class Cli:
+    """Runs `python -m jupyter_sagerun.cli` in ``cwd`` against one state directory."""
+
+    def __init__(self, cwd: Path, state: Path, home: Path) -> None:
+        self.cwd = cwd
+        self.local_state = state
+        self.options = [
+            "--backend=local",
+            f"--SageRun.state_dir={home / 'sagerun'}",
+            f"--LocalBackend.state_dir={state}",
+            "--LocalBackend.seconds_per_minute=0.05",
+        ]
+        # A config dir of our own: the user's jupyter_server_config must not leak in.
+        self.env = {
+            **os.environ,
+            "PYTHONPATH": str(REPO),
+            "JUPYTER_CONFIG_DIR": str(home / "config"),
+            "JUPYTER_DATA_DIR": str(home / "data"),
+        }
+
+    def argv(self, *args: str, options: bool = True) -> list[str]:
+        extra = self.options if options else []
+        return [sys.executable, "-m", "jupyter_sagerun.cli", *args, *extra]
+
+    def popen(self, *args: str, options: bool = True) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            self.argv(*args, options=options),
+            cwd=self.cwd,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def __call__(self, *args: str, options: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            self.argv(*args, options=options),
+            cwd=self.cwd,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+
+@pytest.fixture(scope="module")
+def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalBackend]:
+    state = tmp_path_factory.mktemp("local-state")
+    local = LocalBackend(state_dir=str(state), seconds_per_minute=0.05)
+    local.start()
+    yield local
+    local.stop()
+
+
+@pytest.fixture
+def cli(backend: LocalBackend, tmp_path: Path) -> Cli:
+    work = tmp_path / "work"
+    work.mkdir()
+    shutil.copy(SAMPLE, work / "sample.ipynb")
+    return Cli(work, Path(backend.state_dir), tmp_path)
+
+
+def cells(path: Path) -> list[dict[str, Any]]:
+    data: dict[str, Any] = json.loads(path.read_text())
+    return list(data["cells"])
+
+
+def test_acceptance_run_wait_output(cli: Cli, backend: LocalBackend) -> None:
+    done = cli("run", "sample.ipynb", "-p", "alpha", "3", "--wait", "--output", "out.ipynb", *POLL)
+    assert done.returncode == 0, done.stderr
+    assert "SUCCEEDED" in done.stdout
+    executed = cells(cli.cwd / "out.ipynb")
+    injected = [c for c in executed if "injected-parameters" in c["metadata"].get("tags", [])]
+    assert len(injected) == 1 and "alpha = 3" in "".join(injected[0]["source"])
+    printed = "".join(
+        "".join(o.get("text", ""))
+        for c in executed
+        if c["cell_type"] == "code"
+        for o in c["outputs"]
+    )
+    assert "alpha = 3 (int)" in printed
+    # Nothing left beside the user's notebook: the result went only where asked.
+    assert sorted(p.name for p in cli.cwd.iterdir()) == ["out.ipynb", "sample.ipynb"]
+    # The command used the backend already running on the state dir.
+    assert read_info(backend.state_dir).pid == os.getpid()  # type: ignore[union-attr]
+    assert not (Path(backend.state_dir) / "backend.log").exists()
+
+    again = cli("run", "sample.ipynb", "--wait", "--output", "out.ipynb", *POLL)
+    assert again.returncode == 2
+    assert "--force" in again.stderr and "output" in again.stderr
+
+
+def test_failing_notebook_exits_1_with_the_exception(cli: Cli) -> None:
+    write_notebook(cli.cwd / "fail.ipynb", "raise ValueError('no good')")
+    done = cli("run", "fail.ipynb", "--wait", "--json", *POLL)
+    assert done.returncode == 1
+    assert "FAILED" in done.stderr and "ValueError" in done.stderr
+    run = json.loads(done.stdout)
+    assert run["status"] == "FAILED" and "ValueError" in run["error"]["message"]
+    assert "Traceback" not in done.stderr
+
+
+def test_start_list_status_stop(cli: Cli) -> None:
+    write_notebook(cli.cwd / "slow.ipynb", "import time\ntime.sleep(300)")
+    started = cli("run", "slow.ipynb", "-p", "secret", "hunter2", "--json")
+    assert started.returncode == 0, started.stderr
+    run = json.loads(started.stdout)
+    run_id = run["id"]
+    assert run["path"] == "slow.ipynb" and run["parameterNames"] == ["secret"]
+    assert "hunter2" not in started.stdout + started.stderr
+
+    listed = cli("list", "--notebook", "slow.ipynb", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert [item["id"] for item in json.loads(listed.stdout)["items"]] == [run_id]
+    table = cli("list", "--max", "5")
+    assert table.returncode == 0 and "RUN ID" in table.stdout and run_id in table.stdout
+
+    stopped = cli("stop", run_id, "--json")
+    assert stopped.returncode == 0, stopped.stderr
+    assert json.loads(stopped.stdout)["status"] in ("STOPPING", "STOPPED")
+    # status --wait follows it to the end; a STOPPED run is not a success.
+    waited = cli("status", run_id, "--wait", *POLL)
+    assert waited.returncode == 1, waited.stderr
+    assert "STOPPED" in waited.stdout
+    shown = cli("status", run_id, "--json")
+    assert shown.returncode == 0 and json.loads(shown.stdout)["status"] == "STOPPED"
+    assert "hunter2" not in shown.stdout
+
+
+def test_bad_input_exits_2_naming_the_field(cli: Cli) -> None:
+    (cli.cwd / "notes.ipynb").write_text("not json")
+    cases = {
+        "timeout": (["run", "sample.ipynb", "--timeout", "59"], "runTimeoutInMinutes"),
+        "key": (["run", "sample.ipynb", "-p", "k" * 129, "1"], "parameters.kkk"),
+        "missing": (["run", "missing.ipynb"], "path (NOTEBOOK): does not exist"),
+        "not a notebook": (["run", "notes.ipynb"], "path (NOTEBOOK): is not a notebook"),
+        "unknown run": (["status", "nosuchrun"], "not found"),
+    }
+    # Started together: each is a couple of seconds of interpreter start-up.
+    running = {name: cli.popen(*args) for name, (args, _) in cases.items()}
+    for name, process in running.items():
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 2, (name, err)
+        assert cases[name][1] in err, (name, err)
+        assert "Traceback" not in err
+
+
+def test_ctrl_c_detaches_and_the_run_goes_on(cli: Cli) -> None:
+    write_notebook(cli.cwd / "slow.ipynb", "import time\ntime.sleep(300)")
+    process = cli.popen("run", "slow.ipynb", "--wait", *POLL)
+    try:
+        assert process.stderr is not None
+        line = process.stderr.readline()
+        assert line.startswith("run "), line
+        run_id = line.split()[1]
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    finally:
+        # A failed assertion must not leave the command polling after the test.
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 130, err
+    assert f"jupyter sagerun stop {run_id}" in err
+    assert "Traceback" not in err
+    shown = cli("status", run_id, "--json")
+    assert json.loads(shown.stdout)["status"] in ("QUEUED", "STARTING", "RUNNING")
+    assert cli("stop", run_id).returncode == 0
+
+
+def test_configuration_from_jupyter_server_config(cli: Cli, tmp_path: Path) -> None:
+    config_dir = tmp_path / "config"
+    config_dir.mkdir(exist_ok=True)
+    settings = {
+        "SageRun": {"backend": "local", "state_dir": str(tmp_path / "sagerun")},
+        "LocalBackend": {"state_dir": str(cli.local_state)},
+    }
+    (config_dir / "jupyter_server_config.json").write_text(json.dumps(settings))
+    done = cli("list", "--json", options=False)
+    assert done.returncode == 0, done.stderr
+    assert isinstance(json.loads(done.stdout)["items"], list)
+    # The command line wins over the file: a domain id the backend does not know.
+    other = cli("list", "--domain-id", "bad id", options=False)
+    assert other.returncode == 2 and "domainId (--domain-id)" in other.stderr
+
+
+# -- a backend the command starts itself -----------------------------------------------
+
+
+@pytest.fixture
+def detached(tmp_path: Path) -> Iterator[Cli]:
+    work = tmp_path / "work"
+    work.mkdir()
+    state = tmp_path / "own-state"
+    yield Cli(work, state, tmp_path)
+    info = read_info(state)
+    if info is not None:
+        os.kill(info.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    # Not our child, so no waitpid: the kernel frees the lock when it is gone.
+    while lock_is_held(state) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not lock_is_held(state), "the detached backend did not stop"
+
+
+def test_a_run_outlives_the_command_on_a_detached_backend(detached: Cli) -> None:
+    write_notebook(detached.cwd / "slow.ipynb", "import time\ntime.sleep(300)")
+    # Runs stay QUEUED (no kernel to pay for), and the setting must reach the child.
+    detached.options.append("--LocalBackend.max_concurrent_runs=0")
+    started = detached("run", "slow.ipynb", "--json")
+    assert started.returncode == 0, started.stderr
+    run_id = json.loads(started.stdout)["id"]
+    info = read_info(detached.local_state)
+    assert info is not None and info.pid != os.getpid()
+    assert lock_is_held(detached.local_state)
+    # A later command finds the same backend and the run still going.
+    shown = detached("status", run_id, "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["status"] == "QUEUED"
+    assert read_info(detached.local_state) == info
+    stopped = detached("stop", run_id, "--json")
+    assert stopped.returncode == 0 and json.loads(stopped.stdout)["status"] == "STOPPED"
+
+
+def test_the_command_reads_the_same_settings_as_the_server_extension() -> None:
+    # The command's SageRun section is the extension's: same traits, help, defaults.
+    from jupyter_sagerun.app import SageRun as Extension
+    from jupyter_sagerun.cli.base import SageRun as Command
+
+    ours = Command.class_traits(config=True)
+    theirs = Extension.class_traits(config=True)
+    for name, trait in ours.items():
+        assert name in theirs, name
+        assert type(trait) is type(theirs[name]), name
+        assert trait.help == theirs[name].help, name
+        assert Command().trait_defaults(name) == Extension().trait_defaults(name), name
