@@ -11,7 +11,7 @@ PYTHON=${PYTHON:-python3}
 echo "==> Python packages"
 # JupyterLab first: it brings jlpm, which the package's build hook needs.
 "$PYTHON" -m pip install --quiet --upgrade pip
-"$PYTHON" -m pip install --quiet "jupyterlab>=4.6.0,<5" "hatchling>=1.21" "hatch-jupyter-builder>=0.8"
+"$PYTHON" -m pip install --quiet "jupyterlab>=4.6.0,<5" "hatchling>=1.21" "hatch-jupyter-builder>=0.8" editables
 
 echo "==> Frontend dependencies and build"
 jlpm install

@@ -117,4 +117,7 @@ if [[ $status != 0 ]]; then
   echo "---- the HTML report is in ui-tests/playwright-report, traces in ui-tests/test-results"
 fi
 echo "==> UI tests finished with status $status in $(($(date +%s) - started)) s"
+cleanup
+# Keep the server's workspace, state and log only when something failed.
+[[ $status == 0 ]] && rm -rf "$SAGERUN_UI_TMP"
 exit $status

@@ -1,0 +1,54 @@
+"""Jupyter server configuration for the jupyter_sagerun browser tests.
+
+Galata's own test configuration (fixed port, no token, the app exposed as
+``window.jupyterapp``, galata's helper extension), plus:
+
+- ``allow_root`` so that CI, which runs as root, can start it;
+- a fresh temporary root directory holding a copy of ``ui-tests/notebooks/``;
+- jupyter_sagerun on its embedded local backend, with its state in a temporary
+  directory and ``seconds_per_minute`` small so timeouts are counted quickly.
+
+Never use this configuration outside tests: it removes every security protection.
+"""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from jupyterlab.galata import configure_jupyter_server
+
+c = get_config()  # noqa: F821 (injected by traitlets)
+
+configure_jupyter_server(c)
+
+HERE = Path(__file__).resolve().parent
+
+c.ServerApp.port = int(os.environ.get("SAGERUN_UI_PORT", "8898"))
+c.ServerApp.port_retries = 0
+c.ServerApp.ip = "127.0.0.1"
+c.ServerApp.open_browser = False
+c.ServerApp.allow_root = True
+c.IdentityProvider.token = ""
+c.ServerApp.password = ""
+c.LabApp.expose_app_in_browser = True
+
+# A fresh workspace with the test notebooks at its root. Galata's tests additionally
+# upload what they need into their own per-test folder (tmpPath).
+# scripts/ui-tests.sh gives a directory of its own (SAGERUN_UI_TMP) so that it can
+# find and end whatever the run leaves behind.
+base = os.environ.get("SAGERUN_UI_TMP") or None
+if base:
+    Path(base).mkdir(parents=True, exist_ok=True)
+root = Path(tempfile.mkdtemp(prefix="sagerun-ui-root-", dir=base))
+for nb in sorted((HERE / "notebooks").glob("*.ipynb")):
+    shutil.copy(nb, root / nb.name)
+c.ServerApp.root_dir = str(root)
+
+# jupyter_sagerun on the local backend, with throw-away state.
+state = Path(tempfile.mkdtemp(prefix="sagerun-ui-state-", dir=base))
+c.ServerApp.jpserver_extensions = {"jupyter_sagerun": True}
+c.SageRun.backend = "local"
+c.SageRun.state_dir = str(state / "server")
+c.LocalBackend.state_dir = str(state / "backend")
+c.LocalBackend.seconds_per_minute = float(os.environ.get("SAGERUN_UI_SECONDS_PER_MINUTE", "0.5"))
