@@ -1,0 +1,146 @@
+"""Typed shapes of what the REST API accepts: the POST bodies and the list queries.
+
+These models check the envelope only: which top-level fields exist and their JSON
+types. The DataZone limits (patterns, enums, maximum lengths and counts) are checked by
+``validation.validate_input`` on the request we are about to send, from botocore's own
+model, so no limit is retyped here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError
+
+from .errors import FieldError, SageRunError, validation_error
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+class StartRunBody(BaseModel):
+    """``POST sagerun/runs``: a workspace ``path`` or an SMUS ``notebookId``, and the
+    StartNotebookRun settings under DataZone's own names."""
+
+    # An unknown top-level field is most likely a typo the user would want to hear about.
+    model_config = ConfigDict(extra="forbid")
+
+    path: StrictStr | None = None
+    notebookId: StrictStr | None = None
+    domainId: StrictStr | None = None
+    projectId: StrictStr | None = None
+    clientToken: StrictStr | None = None
+    # Deep settings stay plain JSON: validate_input checks them against the model and
+    # names every failing leaf, which a typed copy here could only duplicate.
+    computeConfiguration: dict[str, Any] | None = None
+    networkConfiguration: dict[str, Any] | None = None
+    timeoutConfiguration: dict[str, Any] | None = None
+    notificationConfiguration: dict[str, Any] | None = None
+    triggerSource: dict[str, Any] | None = None
+    parameters: dict[str, Any] | None = None
+    metadata: dict[str, Any] | None = None
+    scheduleIdentifier: StrictStr | None = None
+
+    def run_settings(self) -> dict[str, Any]:
+        """The StartNotebookRun members the request set, under DataZone's names."""
+        names = (
+            "computeConfiguration",
+            "networkConfiguration",
+            "timeoutConfiguration",
+            "notificationConfiguration",
+            "triggerSource",
+            "parameters",
+            "metadata",
+            "scheduleIdentifier",
+        )
+        return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
+
+
+class OutputBody(BaseModel):
+    """``POST sagerun/runs/{runId}/output``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["IPYNB", "PDF"] = "IPYNB"
+    domainId: StrictStr | None = None
+    projectId: StrictStr | None = None
+
+
+class StopBody(BaseModel):
+    """``POST sagerun/runs/{runId}/stop``: the body may be empty."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    domainId: StrictStr | None = None
+    projectId: StrictStr | None = None
+
+
+class ContextQuery(BaseModel):
+    # Query strings also carry things that are not ours (``token=`` for auth).
+    model_config = ConfigDict(extra="ignore")
+
+    domainId: str | None = None
+    projectId: str | None = None
+
+
+class NotebooksQuery(ContextQuery):
+    nextToken: str | None = None
+    maxResults: int | None = None
+
+
+class ListRunsQuery(ContextQuery):
+    notebookId: str | None = None
+    path: str | None = None
+    status: str | None = None
+    nextToken: str | None = None
+    maxResults: int = 50
+
+
+class GetRunQuery(ContextQuery):
+    reveal: Literal["parameters"] | None = None
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out = f"{out}.{part}" if out else str(part)
+    return out or "body"
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    kind = str(error.get("type", ""))
+    if kind == "extra_forbidden":
+        return "is not a known field"
+    if kind == "missing":
+        return "is required"
+    # pydantic's own messages never quote the input; ``input`` (which might be a
+    # parameter value) is deliberately left out.
+    return str(error.get("msg", "is invalid"))
+
+
+def field_errors(exc: ValidationError) -> list[FieldError]:
+    return [FieldError(_path(tuple(e["loc"])), _message(e)) for e in exc.errors()]
+
+
+def parse(model: type[_Model], data: Any) -> _Model:
+    """``data`` as ``model``, or a 400 naming every failing field by its REST name."""
+    if not isinstance(data, Mapping):
+        raise SageRunError(400, "ValidationException", "The request body must be a JSON object.")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(field_errors(exc)) from None
+
+
+def parse_query(model: type[_Model], arguments: Mapping[str, list[bytes]]) -> _Model:
+    """Query arguments (the last value of each wins, as tornado's ``get_argument``)."""
+    data: dict[str, Any] = {}
+    for name, values in arguments.items():
+        if values:
+            data[name] = values[-1].decode("utf-8", errors="replace")
+    # Blank means absent: ``?status=`` from a form with nothing chosen.
+    data = {k: v for k, v in data.items() if v != ""}
+    return parse(model, data)

@@ -1,0 +1,83 @@
+"""DataZone answers → the JSON our REST API promises (DEVELOPERS.md, "A run").
+
+camelCase names as DataZone has them, ISO 8601 UTC timestamps, and parameter values
+held back: a run carries ``parameterNames`` always and ``parameters`` only when the
+request asked to reveal them, because they are secrets the model marks sensitive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+_RUN_FIELDS = (
+    "id",
+    "domainId",
+    "owningProjectId",
+    "notebookId",
+    "status",
+    "scheduleId",
+    "computeConfiguration",
+    "networkConfiguration",
+    "timeoutConfiguration",
+    "notificationConfiguration",
+    "triggerSource",
+    "metadata",
+    "createdBy",
+)
+_TIMES = ("createdAt", "updatedAt", "startedAt", "completedAt")
+_NOTEBOOK_FIELDS = ("id", "name", "status", "owningProjectId", "domainId", "type", "description")
+
+
+def iso(value: Any) -> str | None:
+    """ISO 8601 in UTC with a ``Z``; botocore hands us datetimes, some fakes epochs."""
+    if value is None:
+        return None
+    if isinstance(value, int | float):
+        value = datetime.fromtimestamp(value, timezone.utc)
+    if not isinstance(value, datetime):
+        return str(value)
+    when: datetime = value
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    when = when.astimezone(timezone.utc)
+    text = when.strftime("%Y-%m-%dT%H:%M:%S")
+    if when.microsecond:
+        text += f".{when.microsecond // 1000:03d}"
+    return text + "Z"
+
+
+def _times(raw: Mapping[str, Any], out: dict[str, Any]) -> None:
+    for name in _TIMES:
+        if raw.get(name) is not None:
+            out[name] = iso(raw[name])
+
+
+def run_json(
+    raw: Mapping[str, Any], *, path: str | None, full: bool, reveal: bool = False
+) -> dict[str, Any]:
+    """A run (``full``) or a run summary (list items) as the REST API shows it."""
+    out: dict[str, Any] = {name: raw[name] for name in _RUN_FIELDS if raw.get(name) is not None}
+    parameters = raw.get("parameters")
+    if full or parameters is not None:
+        out["parameterNames"] = sorted(parameters or {})
+    if reveal and parameters is not None:
+        out["parameters"] = dict(parameters)
+    error = raw.get("error")
+    if isinstance(error, Mapping) and error.get("message"):
+        out["error"] = {"message": str(error["message"])}
+    _times(raw, out)
+    if path:
+        out["path"] = path
+    return out
+
+
+def notebook_json(raw: Mapping[str, Any], path: str | None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        name: raw[name] for name in _NOTEBOOK_FIELDS if raw.get(name) is not None
+    }
+    _times(raw, out)
+    if path:
+        out["path"] = path
+    return out

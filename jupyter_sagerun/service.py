@@ -1,0 +1,304 @@
+"""The run workflow: check, sync, start, follow, stop, fetch the result.
+
+Blocking and synchronous; handlers call it from a thread pool. It imports neither
+tornado nor boto3: AWS is behind the gateway, the workspace behind a root directory,
+and where a run goes behind the context provider, so each can be swapped in tests.
+It never asks which backend it talks to.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol
+
+from .context import RunContext
+from .errors import FieldError, SageRunError, validation_error
+from .models import ListRunsQuery, NotebooksQuery, StartRunBody
+from .runjson import notebook_json, run_json
+from .sync import Gateway as SyncGateway
+from .sync import NotebookSyncer
+from .validation import validate_input
+from .workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+ContextProvider = Callable[[str | None, str | None], RunContext]
+
+# DataZone member → the REST name our clients use, for field paths in errors.
+_REST_NAMES = {
+    "domainIdentifier": "domainId",
+    "owningProjectIdentifier": "projectId",
+    "notebookIdentifier": "notebookId",
+    "identifier": "runId",
+}
+_HINTS = {
+    "domainId": "is required: choose a domain, or configure --SageRun.domain_id",
+    "projectId": "is required: choose a project, or configure --SageRun.project_id",
+}
+# Passes the identifier pattern while the real id is not known yet (path runs).
+_PENDING_NOTEBOOK = "pending-sync"
+EXPORT_DEADLINE = 300.0
+
+
+class Gateway(SyncGateway, Protocol):
+    def get_object(self, target: Any, uri: str) -> bytes: ...
+
+
+def _rest_path(path: str) -> str:
+    head, dot, rest = path.partition(".")
+    head_only, bracket, tail = head.partition("[")
+    name = _REST_NAMES.get(head_only, head_only)
+    return name + bracket + tail + dot + rest
+
+
+def rest_fields(problems: Iterable[FieldError]) -> list[FieldError]:
+    out = []
+    for problem in problems:
+        path = _rest_path(problem.path)
+        message = problem.message
+        if message == "is required" and path in _HINTS:
+            message = _HINTS[path]
+        out.append(FieldError(path, message))
+    return out
+
+
+def _check(operation: str, params: Mapping[str, Any]) -> None:
+    problems = rest_fields(validate_input(operation, params))
+    if problems:
+        raise validation_error(problems)
+
+
+class RunService:
+    def __init__(
+        self,
+        gateway: Gateway,
+        context_provider: ContextProvider,
+        syncer: NotebookSyncer,
+        contents_root: str,
+        *,
+        max_notebook_bytes: int = 64 * 1024 * 1024,
+        allow_hidden: bool = False,
+        export_poll_interval: float = 0.2,
+        logger: logging.Logger | None = None,
+    ) -> None:
+        # The app passes its own logger so that these lines land in the server's log.
+        self.log = logger or log
+        self.gateway = gateway
+        self.context_provider = context_provider
+        self.syncer = syncer
+        self.workspace = Workspace(contents_root, max_notebook_bytes, allow_hidden)
+        self.export_poll_interval = export_poll_interval
+
+    # context and notebooks
+
+    def context(self, domain_id: str | None = None, project_id: str | None = None) -> RunContext:
+        return self.context_provider(domain_id, project_id)
+
+    def get_context(
+        self, domain_id: str | None = None, project_id: str | None = None
+    ) -> dict[str, Any]:
+        return self.context(domain_id, project_id).to_json()
+
+    def list_notebooks(self, query: NotebooksQuery) -> dict[str, Any]:
+        ctx = self.context(query.domainId, query.projectId)
+        params = _drop_none(
+            {
+                "domainIdentifier": ctx.domain_id,
+                "owningProjectIdentifier": ctx.project_id,
+                "maxResults": query.maxResults,
+                "nextToken": query.nextToken,
+            }
+        )
+        _check("ListNotebooks", params)
+        answer = self._call(ctx, "ListNotebooks", params)
+        items = [
+            notebook_json(item, self.syncer.path_for(*_owner(item, ctx), str(item.get("id"))))
+            for item in answer.get("items", [])
+        ]
+        return {"items": items, "nextToken": answer.get("nextToken")}
+
+    # runs
+
+    def start_run(self, body: StartRunBody) -> dict[str, Any]:
+        ctx = self.context(body.domainId, body.projectId)
+        params: dict[str, Any] = _drop_none(
+            {
+                "domainIdentifier": ctx.domain_id,
+                "owningProjectIdentifier": ctx.project_id,
+                "notebookIdentifier": body.notebookId or _PENDING_NOTEBOOK,
+                "clientToken": body.clientToken or str(uuid.uuid4()),
+                **body.run_settings(),
+            }
+        )
+        extra: list[FieldError] = []
+        if (body.path is None) == (body.notebookId is None):
+            message = "give exactly one of path and notebookId"
+            extra = [FieldError("path", message), FieldError("notebookId", message)]
+        problems = rest_fields(validate_input("StartNotebookRun", params)) + extra
+        checked = None
+        if body.path is not None:
+            try:
+                checked = self.workspace.notebook(body.path)
+            except SageRunError as exc:
+                # A missing file alone is a 404; mixed with other problems, one 400.
+                if not problems:
+                    raise
+                problems += exc.fields
+        if problems:
+            raise validation_error(problems)
+
+        rel_path = None
+        if checked is not None:
+            rel_path = checked.rel_path
+            params["notebookIdentifier"] = self.syncer.ensure_synced(
+                ctx,
+                checked.abs_path,
+                checked.rel_path,
+                checked.content,
+                request_token=params["clientToken"],
+            )
+        started = time.monotonic()
+        raw = self._call(ctx, "StartNotebookRun", params)
+        self.log.info(
+            "SageRun: run %s of notebook %s started in %.0f ms",
+            raw.get("id"),
+            params["notebookIdentifier"],
+            (time.monotonic() - started) * 1000,
+        )
+        if rel_path is None:
+            rel_path = self.syncer.path_for(*_owner(raw, ctx), params["notebookIdentifier"])
+        return run_json(raw, path=rel_path, full=True)
+
+    def list_runs(self, query: ListRunsQuery) -> dict[str, Any]:
+        ctx = self.context(query.domainId, query.projectId)
+        notebook_id = query.notebookId
+        if query.path is not None:
+            if notebook_id is not None:
+                message = "give at most one of path and notebookId"
+                raise validation_error(
+                    [FieldError("path", message), FieldError("notebookId", message)]
+                )
+            rel_path = self.workspace.normalize(query.path)
+            notebook_id = self.syncer.lookup(str(ctx.domain_id), str(ctx.project_id), rel_path)
+            if notebook_id is None:
+                # Never run from here, so no run of it can exist.
+                return {"items": [], "nextToken": None}
+        params = _drop_none(
+            {
+                "domainIdentifier": ctx.domain_id,
+                "owningProjectIdentifier": ctx.project_id,
+                "notebookIdentifier": notebook_id,
+                "status": query.status,
+                "maxResults": query.maxResults,
+                "nextToken": query.nextToken,
+                "sortOrder": "DESCENDING",
+            }
+        )
+        _check("ListNotebookRuns", params)
+        answer = self._call(ctx, "ListNotebookRuns", params)
+        paths: dict[str, str | None] = {}
+        items = []
+        for item in answer.get("items", []):
+            nb = str(item.get("notebookId"))
+            if nb not in paths:
+                paths[nb] = self.syncer.path_for(*_owner(item, ctx), nb)
+            items.append(run_json(item, path=paths[nb], full=False))
+        return {"items": items, "nextToken": answer.get("nextToken")}
+
+    def get_run(
+        self,
+        run_id: str,
+        *,
+        domain_id: str | None = None,
+        project_id: str | None = None,
+        reveal_parameters: bool = False,
+    ) -> dict[str, Any]:
+        ctx, raw = self._get_raw(run_id, domain_id, project_id)
+        path = self.syncer.path_for(*_owner(raw, ctx), str(raw.get("notebookId")))
+        return run_json(raw, path=path, full=True, reveal=reveal_parameters)
+
+    def stop_run(
+        self, run_id: str, *, domain_id: str | None = None, project_id: str | None = None
+    ) -> dict[str, Any]:
+        ctx = self.context(domain_id, project_id)
+        params = {"domainIdentifier": ctx.domain_id, "identifier": run_id}
+        _check("StopNotebookRun", _drop_none(params))
+        self._call(ctx, "StopNotebookRun", params)
+        self.log.info("SageRun: stop requested for run %s", run_id)
+        return self.get_run(run_id, domain_id=domain_id, project_id=project_id)
+
+    def export_output(
+        self,
+        run_id: str,
+        file_format: str = "IPYNB",
+        *,
+        domain_id: str | None = None,
+        project_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Export the run's notebook, download it next to its source, answer its path."""
+        ctx, run = self._get_raw(run_id, domain_id, project_id)
+        notebook_id = str(run.get("notebookId"))
+        params = {
+            "domainIdentifier": ctx.domain_id,
+            "owningProjectIdentifier": run.get("owningProjectId") or ctx.project_id,
+            "notebookIdentifier": notebook_id,
+            "fileFormat": file_format,
+            "clientToken": f"output-{run_id}-{file_format}-{uuid.uuid4().hex[:8]}",
+        }
+        _check("StartNotebookExport", params)
+        export = self._call(ctx, "StartNotebookExport", params)
+        uri = self._wait_export(ctx, str(export.get("id")))
+        data = self.gateway.get_object(ctx.target(), uri)
+        source = self.syncer.path_for(*_owner(run, ctx), notebook_id)
+        rel_path = self.workspace.write_output(source, notebook_id, run_id, file_format, data)
+        self.log.info("SageRun: output of run %s saved (%d bytes)", run_id, len(data))
+        return {"path": rel_path}
+
+    # helpers
+
+    def _get_raw(
+        self, run_id: str, domain_id: str | None, project_id: str | None
+    ) -> tuple[RunContext, dict[str, Any]]:
+        ctx = self.context(domain_id, project_id)
+        params = {"domainIdentifier": ctx.domain_id, "identifier": run_id}
+        _check("GetNotebookRun", _drop_none(params))
+        return ctx, self._call(ctx, "GetNotebookRun", params)
+
+    def _wait_export(self, ctx: RunContext, export_id: str) -> str:
+        give_up = time.monotonic() + EXPORT_DEADLINE
+        interval = self.export_poll_interval
+        params = {"domainIdentifier": ctx.domain_id, "identifier": export_id}
+        while True:
+            export = self._call(ctx, "GetNotebookExport", params)
+            status = export.get("status")
+            if status == "SUCCEEDED":
+                uri = ((export.get("outputLocation") or {}).get("s3") or {}).get("uri")
+                if not uri:
+                    raise SageRunError(502, "UpstreamError", "The export named no output file.")
+                return str(uri)
+            if status == "FAILED":
+                reason = (export.get("error") or {}).get("message") or "no reason given"
+                raise SageRunError(502, "UpstreamError", f"The export failed: {reason}")
+            if time.monotonic() > give_up:
+                raise SageRunError(
+                    504, "UpstreamTimeout", "The export did not finish in time.", retryable=True
+                )
+            time.sleep(interval)
+            interval = min(interval * 1.5, 2.0)
+
+    def _call(self, ctx: RunContext, operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        return self.gateway.call(ctx.target(), operation, params)
+
+
+def _drop_none(params: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def _owner(raw: Mapping[str, Any], ctx: RunContext) -> tuple[str, str]:
+    return (
+        str(raw.get("domainId") or ctx.domain_id),
+        str(raw.get("owningProjectId") or ctx.project_id),
+    )

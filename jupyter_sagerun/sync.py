@@ -1,0 +1,323 @@
+"""Workspace notebook → S3 staging → SMUS notebook, remembered by content hash.
+
+A run needs the notebook to exist in the project. The first run of a workspace file
+imports it (StartNotebookImport); a run after an edit syncs the new content into the
+same SMUS notebook (StartNotebookSync); a run of unchanged content uploads nothing.
+The mapping (path, domain, project) → notebookId + sha256 lives in a small JSON file
+so that it survives a server restart.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Protocol
+
+from .context import RunContext
+from .datazone import AwsTarget
+from .errors import FieldError, SageRunError, validation_error
+from .validation import validate_input
+
+log = logging.getLogger(__name__)
+
+MAPPING_FILE = "notebooks.json"
+MAPPING_VERSION = 1
+
+Key = tuple[str, str, str]  # (domainId, projectId, rel_path)
+
+
+class Gateway(Protocol):
+    def call(
+        self, target: AwsTarget, operation: str, params: Mapping[str, Any]
+    ) -> dict[str, Any]: ...
+
+    def put_object(self, target: AwsTarget, uri: str, body: bytes) -> None: ...
+
+
+class MappingStore:
+    """The (domain, project, path) → notebook mapping, one JSON file, atomic writes."""
+
+    def __init__(self, state_dir: str | os.PathLike[str]) -> None:
+        self.path = Path(state_dir) / MAPPING_FILE
+        self._lock = threading.Lock()
+        self._entries: dict[Key, dict[str, Any]] = self._load()
+
+    def _load(self) -> dict[Key, dict[str, Any]]:
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError):
+            # A damaged mapping only costs a re-upload: imports are idempotent by token.
+            log.warning("SageRun: ignoring unreadable notebook mapping %s", self.path)
+            return {}
+        entries: dict[Key, dict[str, Any]] = {}
+        for item in raw.get("notebooks", []) if isinstance(raw, dict) else []:
+            try:
+                key = (str(item["domainId"]), str(item["projectId"]), str(item["path"]))
+                entries[key] = {
+                    "notebookId": str(item["notebookId"]),
+                    "sha256": str(item["sha256"]),
+                    "syncedAt": str(item.get("syncedAt", "")),
+                }
+            except (KeyError, TypeError):
+                continue
+        return entries
+
+    def _save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        items = [
+            {"domainId": d, "projectId": p, "path": r, **entry}
+            for (d, p, r), entry in sorted(self._entries.items())
+        ]
+        data = json.dumps({"version": MAPPING_VERSION, "notebooks": items}, indent=1)
+        # Write then rename: a crash leaves the old file or the new one, never half.
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".notebooks.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(data)
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    def get(self, key: Key) -> dict[str, Any] | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            return dict(entry) if entry else None
+
+    def put(self, key: Key, notebook_id: str, sha256: str) -> None:
+        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        with self._lock:
+            self._entries[key] = {"notebookId": notebook_id, "sha256": sha256, "syncedAt": stamp}
+            self._save()
+
+    def path_for(self, domain_id: str, project_id: str, notebook_id: str) -> str | None:
+        with self._lock:
+            for (domain, project, rel_path), entry in self._entries.items():
+                if (domain, project) == (domain_id, project_id) and entry[
+                    "notebookId"
+                ] == notebook_id:
+                    return rel_path
+        return None
+
+
+def _client_token(*parts: str) -> str:
+    # Same notebook, same content, same submission → same token: a retried request
+    # (after a dropped answer) is answered with the first one's notebook instead of a
+    # second copy. The submission's own token is part of it because content alone
+    # repeats (edit X → Y → X) and an old token would be answered with an old result.
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+class NotebookSyncer:
+    def __init__(
+        self,
+        gateway: Gateway,
+        state_dir: str | os.PathLike[str],
+        *,
+        # The first look comes soon: the local backend imports in tens of ms.
+        poll_interval: float = 0.1,
+        poll_max_interval: float = 2.0,
+        deadline: float = 120.0,
+        sleep: Callable[[float], None] = time.sleep,
+        logger: logging.Logger | None = None,
+    ) -> None:
+        self.log = logger or log
+        self.gateway = gateway
+        self.store = MappingStore(state_dir)
+        self.poll_interval = poll_interval
+        self.poll_max_interval = poll_max_interval
+        self.deadline = deadline
+        self._sleep = sleep
+        self._locks_guard = threading.Lock()
+        self._locks: dict[Key, threading.Lock] = {}
+
+    @contextlib.contextmanager
+    def _locked(self, key: Key) -> Iterator[None]:
+        # One sync per notebook at a time: two runs of the same unchanged notebook
+        # started together must upload once, not race to upload twice.
+        with self._locks_guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            yield
+
+    # lookups
+
+    def lookup(self, domain_id: str, project_id: str, rel_path: str) -> str | None:
+        entry = self.store.get((domain_id, project_id, rel_path))
+        return entry["notebookId"] if entry else None
+
+    def path_for(self, domain_id: str, project_id: str, notebook_id: str) -> str | None:
+        return self.store.path_for(domain_id, project_id, notebook_id)
+
+    # the sync
+
+    def ensure_synced(
+        self,
+        context: RunContext,
+        abs_path: str,
+        rel_path: str,
+        content: bytes | None = None,
+        *,
+        request_token: str = "",
+    ) -> str:
+        """The notebookId holding the current content of ``rel_path``; uploads and
+        imports or syncs only when the project does not have that content yet.
+
+        ``content`` is the bytes the caller already checked; reading the file again
+        here could upload something other than what was validated. ``request_token``
+        is the run request's clientToken: a retry of the same submission repeats the
+        same import or sync, a new submission never reuses an old one's.
+        """
+        if content is None:
+            content = Path(abs_path).read_bytes()
+        assert context.domain_id and context.project_id
+        key: Key = (context.domain_id, context.project_id, rel_path)
+        sha256 = hashlib.sha256(content).hexdigest()
+        # Fast path, unlocked: unchanged content whose notebook is ACTIVE needs one
+        # GetNotebook and nothing else, so many runs of one notebook do not queue here.
+        entry = self.store.get(key)
+        if entry and entry["sha256"] == sha256:
+            known = self._usable(context, entry["notebookId"])
+            if known and known.get("status") == "ACTIVE":
+                return str(entry["notebookId"])
+        # Slow path: one upload per notebook at a time; a second caller finds the
+        # first one's result when it gets the lock.
+        with self._locked(key):
+            entry = self.store.get(key)
+            known = self._usable(context, entry["notebookId"]) if entry else None
+            if entry and known and entry["sha256"] == sha256:
+                if known.get("status") != "ACTIVE":
+                    self._wait_active(context, entry["notebookId"])
+                return str(entry["notebookId"])
+            notebook_id = self._upload(
+                context,
+                rel_path,
+                content,
+                sha256,
+                existing=str(entry["notebookId"]) if entry and known else None,
+                token_seed=request_token,
+            )
+            self.store.put(key, notebook_id, sha256)
+            return notebook_id
+
+    def _usable(self, context: RunContext, notebook_id: str) -> dict[str, Any] | None:
+        """The mapped notebook when it still exists and can take a sync, else None."""
+        try:
+            notebook = self._call(
+                context,
+                "GetNotebook",
+                {"domainIdentifier": context.domain_id, "identifier": notebook_id},
+            )
+        except SageRunError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return None if notebook.get("status") == "ARCHIVED" else notebook
+
+    def _upload(
+        self,
+        context: RunContext,
+        rel_path: str,
+        content: bytes,
+        sha256: str,
+        *,
+        existing: str | None,
+        token_seed: str,
+    ) -> str:
+        staging = context.staging_s3_uri
+        if not staging or not staging.startswith("s3://"):
+            raise validation_error(
+                [FieldError("stagingS3Uri", "is not configured")],
+                "No S3 staging location to upload the notebook to: set "
+                "--SageRun.staging_s3_uri=s3://BUCKET/PREFIX/ (or c.SageRun.staging_s3_uri), "
+                "or run in an SMUS space whose metadata names the project's S3 path.",
+            )
+        filename = rel_path.rsplit("/", 1)[-1]
+        uri = f"{staging.rstrip('/')}/{context.project_id}/{sha256[:16]}/{filename}"
+        target = context.target()
+        params: dict[str, Any] = {
+            "domainIdentifier": context.domain_id,
+            "owningProjectIdentifier": context.project_id,
+            "sourceLocation": {"s3": uri},
+        }
+        if existing:
+            operation = "StartNotebookSync"
+            params["notebookId"] = existing
+        else:
+            operation = "StartNotebookImport"
+            params["name"] = filename
+        params["clientToken"] = _client_token(
+            operation,
+            str(context.domain_id),
+            str(context.project_id),
+            rel_path,
+            sha256,
+            existing or "",
+            token_seed,
+        )
+        problems = validate_input(operation, params)
+        if problems:
+            renamed = {"name": "path", "sourceLocation.s3": "stagingS3Uri"}
+            raise validation_error(
+                [FieldError(renamed.get(p.path, p.path), p.message) for p in problems]
+            )
+        self.gateway.put_object(target, uri, content)
+        self.log.info(
+            "SageRun: uploaded %d bytes for %s (%s)", len(content), operation, sha256[:12]
+        )
+        answer = self._call(context, operation, params)
+        new_id = str(answer.get("notebookId") or answer.get("id") or existing)
+        if answer.get("status") != "ACTIVE":
+            self._wait_active(context, new_id)
+        return new_id
+
+    def _wait_active(self, context: RunContext, notebook_id: str) -> None:
+        interval = self.poll_interval
+        give_up = time.monotonic() + self.deadline
+        while True:
+            notebook = self._call(
+                context,
+                "GetNotebook",
+                {"domainIdentifier": context.domain_id, "identifier": notebook_id},
+            )
+            status = notebook.get("status")
+            if status == "ACTIVE":
+                return
+            if status == "SYNC_FAILED":
+                reason = (notebook.get("error") or {}).get("message") or "no reason given"
+                raise SageRunError(
+                    502,
+                    "UpstreamError",
+                    f"SMUS could not import the notebook ({notebook_id}): {reason}",
+                )
+            if status == "ARCHIVED":
+                raise SageRunError(
+                    409, "ConflictException", f"Notebook {notebook_id} was archived."
+                )
+            if time.monotonic() + interval > give_up:
+                raise SageRunError(
+                    504,
+                    "UpstreamTimeout",
+                    f"Notebook {notebook_id} did not become ACTIVE within "
+                    f"{self.deadline:.0f} s (still {status}).",
+                    retryable=True,
+                )
+            self._sleep(interval)
+            interval = min(interval * 1.5, self.poll_max_interval)
+
+    def _call(
+        self, context: RunContext, operation: str, params: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        return self.gateway.call(context.target(), operation, params)

@@ -1,0 +1,140 @@
+"""The workspace side of a run: which file a request's ``path`` may name, and where a
+run's output is written back.
+
+A path comes from the browser, so it is untrusted: it must be relative to the server
+root, stay inside it after symlinks are resolved, and name a regular ``.ipynb`` file of
+bounded size holding a valid notebook. Each refusal names the field ``path`` and never
+quotes the file's content.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import posixpath
+import re
+import tempfile
+from dataclasses import dataclass
+
+from .errors import FieldError, SageRunError, validation_error
+
+FIELD = "path"
+_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+
+
+@dataclass(frozen=True)
+class CheckedNotebook:
+    rel_path: str  # normalized, "/"-separated, relative to the root
+    abs_path: str  # symlinks resolved
+    content: bytes  # the bytes that were checked; the ones to upload
+
+
+def _bad(message: str) -> SageRunError:
+    return validation_error([FieldError(FIELD, message)], f"path {message}.")
+
+
+class Workspace:
+    def __init__(self, root: str, max_notebook_bytes: int, allow_hidden: bool = False) -> None:
+        self.root = os.path.realpath(root)
+        self.max_notebook_bytes = max_notebook_bytes
+        self.allow_hidden = allow_hidden
+
+    def normalize(self, path: str) -> str:
+        """``path`` as a clean relative path, or a 400: no absolute paths, no ``..``."""
+        if not path.strip() or "\x00" in path:
+            raise _bad("must name a notebook relative to the server root")
+        if path.startswith(("/", "\\")) or os.path.isabs(path) or _DRIVE.match(path):
+            raise _bad("must be relative to the server root, not absolute")
+        if ".." in path.replace("\\", "/").split("/"):
+            raise _bad("must stay inside the server root ('..' is not allowed)")
+        rel = posixpath.normpath(path)
+        if rel in (".", ""):
+            raise _bad("must name a notebook relative to the server root")
+        if not self.allow_hidden and any(part.startswith(".") for part in rel.split("/")):
+            # Jupyter itself does not serve hidden files unless allowed to.
+            raise _bad("names a hidden file or directory, which the server does not serve")
+        return rel
+
+    def _inside(self, rel: str) -> str:
+        full = os.path.realpath(os.path.join(self.root, *rel.split("/")))
+        if os.path.commonpath([self.root, full]) != self.root:
+            raise _bad("leaves the server root (through a symbolic link)")
+        return full
+
+    def notebook(self, path: str) -> CheckedNotebook:
+        rel = self.normalize(path)
+        if not rel.endswith(".ipynb"):
+            raise _bad("must name a .ipynb notebook")
+        full = self._inside(rel)
+        if not os.path.lexists(full):
+            raise SageRunError(
+                404,
+                "ResourceNotFoundException",
+                f"No notebook at {rel} in the server root.",
+                fields=[FieldError(FIELD, "does not exist")],
+            )
+        if not os.path.isfile(full):
+            raise _bad("is not a regular file")
+        limit = self.max_notebook_bytes
+        size = os.path.getsize(full)
+        if size > limit:
+            raise _bad(
+                f"is {size} bytes, more than the limit of {limit} (SageRun.max_notebook_bytes)"
+            )
+        with open(full, "rb") as handle:
+            # One read, bounded: a file growing after the size check cannot slip past.
+            content = handle.read(limit + 1)
+        if len(content) > limit:
+            raise _bad(f"is more than the limit of {limit} bytes (SageRun.max_notebook_bytes)")
+        _check_notebook(content)
+        return CheckedNotebook(rel, full, content)
+
+    def write_output(
+        self, source: str | None, notebook_id: str, run_id: str, file_format: str, data: bytes
+    ) -> str:
+        """Save a run's exported output next to its source notebook (or at the root);
+        answer its path relative to the root."""
+        suffix = ".pdf" if file_format == "PDF" else ".ipynb"
+        if source:
+            folder, name = posixpath.split(source)
+            stem = name[: -len(".ipynb")] if name.endswith(".ipynb") else name
+        else:
+            folder, stem = "", notebook_id
+        rel = posixpath.join(folder, f"{stem}.run-{run_id}{suffix}")
+        full = self._inside(rel)
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(full), prefix=".sagerun-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, full)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        return rel
+
+
+def _check_notebook(content: bytes) -> None:
+    import nbformat
+
+    try:
+        data = json.loads(content.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise _bad("is not a notebook: its content is not valid JSON") from None
+    if not isinstance(data, dict) or not isinstance(data.get("nbformat"), int):
+        raise _bad("is not a notebook: it has no nbformat version")
+    cells = data.get("cells")
+    if data.get("nbformat_minor", 0) >= 5 and isinstance(cells, list):
+        # Many tools still write 4.5 notebooks without cell ids; nbformat would warn
+        # on stderr for each run. Papermill adds them; for the check, so do we.
+        for index, cell in enumerate(cells):
+            if isinstance(cell, dict) and "id" not in cell:
+                cell["id"] = f"sagerun-check-{index}"
+    try:
+        # nbformat.reads would only log a schema failure (with content in the log);
+        # validating the dict ourselves turns it into a refusal that quotes nothing.
+        nbformat.validate(nbformat.from_dict(data))  # type: ignore[no-untyped-call]
+    except Exception:
+        raise _bad("is not a valid notebook (it does not follow the nbformat schema)") from None

@@ -1,0 +1,188 @@
+"""A real Jupyter server with the extension on, real boto3, real HTTP, a real local
+backend and real papermill.
+
+Most tests share one session-wide local backend, started standalone and reached the way
+`jupyter sagerun local` is reached (``--SageRun.endpoint_url``): starting moto and the
+API for every test would cost a second each. Tests that need the embedded backend, a
+short minute or a restart build their own with ``sagerun_config(embedded=True)``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import nbformat
+import pytest
+from botocore.config import Config as BotoConfig
+from tornado.httpclient import HTTPResponse
+from traitlets.config import Config
+
+from jupyter_sagerun.local import LocalBackend
+
+pytest_plugins = ("pytest_jupyter.jupyter_server",)
+
+TERMINAL = {"SUCCEEDED", "FAILED", "STOPPED"}
+
+Api = Callable[..., Awaitable[tuple[int, Any]]]
+
+
+@pytest.fixture(scope="session")
+def local_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalBackend]:
+    backend = LocalBackend(
+        state_dir=str(tmp_path_factory.mktemp("shared-backend")),
+        max_concurrent_runs=8,
+        seconds_per_minute=60.0,
+    )
+    backend.start()
+    yield backend
+    backend.stop()
+
+
+def sagerun_config(
+    tmp_path: Path,
+    backend: LocalBackend | None = None,
+    *,
+    sagerun: dict[str, Any] | None = None,
+    local: dict[str, Any] | None = None,
+) -> Config:
+    """Server config with the extension on. With ``backend``, the extension connects to
+    that standalone backend; without, it starts an embedded one."""
+    values: dict[str, Any] = {
+        "backend": "local",
+        "state_dir": str(tmp_path / "sagerun-state"),
+        # No SMUS space here, whatever the machine running the tests has.
+        "metadata_path": str(tmp_path / "no-metadata.json"),
+    }
+    if backend is not None:
+        values.update(
+            endpoint_url=backend.endpoint_url,
+            s3_endpoint_url=backend.s3_endpoint_url,
+            staging_s3_uri=backend.staging_s3_uri,
+        )
+    values.update(sagerun or {})
+    return Config(
+        {
+            "ServerApp": {"jpserver_extensions": {"jupyter_sagerun": True}},
+            "SageRun": values,
+            "LocalBackend": {
+                "state_dir": str(tmp_path / "local-backend"),
+                "max_concurrent_runs": 4,
+                **(local or {}),
+            },
+        }
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "embedded(**local_backend_traits): the server starts its own embedded local backend",
+    )
+    config.addinivalue_line("markers", "sagerun(**traits): SageRun traits for this test's server")
+    config.addinivalue_line("markers", "deny_sagerun: an authorizer that refuses sagerun")
+
+
+@pytest.fixture
+def jp_server_config(request: pytest.FixtureRequest, tmp_path: Path) -> Config:
+    embedded = request.node.get_closest_marker("embedded")
+    traits = request.node.get_closest_marker("sagerun")
+    sagerun = dict(traits.kwargs) if traits else {}
+    if embedded is not None:
+        return sagerun_config(tmp_path, sagerun=sagerun, local=dict(embedded.kwargs))
+    return sagerun_config(tmp_path, request.getfixturevalue("local_backend"), sagerun=sagerun)
+
+
+@pytest.fixture
+def sagerun_app(jp_serverapp: Any) -> Any:
+    """The SageRun extension app inside the running server."""
+    apps = jp_serverapp.extension_manager.extension_apps["jupyter_sagerun"]
+    return next(iter(apps))
+
+
+@pytest.fixture
+def api(jp_fetch: Any) -> Api:
+    """``await api("GET", "runs", params=...)`` → (status, JSON); never raises on 4xx/5xx."""
+
+    async def call(
+        method: str, *parts: str, body: Any = None, params: dict[str, Any] | None = None
+    ) -> tuple[int, Any]:
+        kwargs: dict[str, Any] = {"method": method, "raise_error": False}
+        if method in ("POST", "PUT"):
+            kwargs["body"] = body if isinstance(body, str | bytes) else json.dumps(body or {})
+        response: HTTPResponse = await jp_fetch("sagerun", *parts, params=params, **kwargs)
+        text = response.body.decode() if response.body else ""
+        return response.code, json.loads(text) if text else None
+
+    return call
+
+
+def write_notebook(root: Path, name: str, *cells: str, parameters: str | None = None) -> Path:
+    """A tiny notebook; ``parameters`` becomes the papermill-tagged parameters cell."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    if parameters is not None:
+        cell = nbformat.v4.new_code_cell(parameters)
+        cell.metadata["tags"] = ["parameters"]
+        nb.cells.append(cell)
+    nb.cells.extend(nbformat.v4.new_code_cell(source) for source in cells)
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(nbformat.writes(nb), encoding="utf-8")
+    return path
+
+
+async def wait_for(
+    api: Api,
+    run_id: str,
+    statuses: set[str] = TERMINAL,
+    timeout: float = 60.0,
+    **params: str,
+) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        status, run = await api("GET", "runs", run_id, params=params or None)
+        assert status == 200, run
+        if run["status"] in statuses:
+            return dict(run)
+        assert time.monotonic() < deadline, f"run {run_id} still {run['status']}"
+        await asyncio.sleep(0.1)
+
+
+def token() -> str:
+    return uuid.uuid4().hex
+
+
+def s3_client(backend_s3_url: str) -> Any:
+    return boto3.session.Session().client(
+        "s3",
+        endpoint_url=backend_s3_url,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        config=BotoConfig(s3={"addressing_style": "path"}),
+    )
+
+
+def count_versions(s3: Any, bucket: str, prefix: str) -> int:
+    """Object versions under ``prefix``: with versioning on, every PUT adds one."""
+    count = 0
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix):
+        count += len(page.get("Versions", []))
+    return count
+
+
+def backend_runs(backend: LocalBackend) -> int:
+    """Runs the local backend holds, counted in its own state (no REST in between)."""
+    runs = Path(backend.state_dir) / "runs"
+    return len(list(runs.iterdir())) if runs.is_dir() else 0

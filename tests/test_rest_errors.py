@@ -1,0 +1,252 @@
+"""Errors end to end: what the local backend (or the network) does → what the REST
+client sees, status and code, per the errors table of DEVELOPERS.md."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import socket
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import Api, sagerun_config, token, write_notebook
+from traitlets.config import Config
+
+from jupyter_sagerun.datazone import DataZoneGateway
+from jupyter_sagerun.local import LocalBackend
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def _faults(backend: LocalBackend, method: str, body: Any = None) -> None:
+    request = urllib.request.Request(
+        f"{backend.endpoint_url}/_local/faults",
+        method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert response.status == 200
+
+
+@pytest.fixture
+def inject(local_backend: LocalBackend) -> Iterator[Any]:
+    def add(**fault: Any) -> None:
+        _faults(local_backend, "POST", fault)
+
+    yield add
+    _faults(local_backend, "DELETE")
+
+
+# (injected error, how many requests answer it, REST status, REST code, retryable)
+MODELED = [
+    ("ValidationException", 1, 400, "ValidationException", False),
+    ("UnauthorizedException", 1, 401, "UnauthorizedException", False),
+    ("ServiceQuotaExceededException", 1, 402, "ServiceQuotaExceededException", False),
+    ("AccessDeniedException", 1, 403, "AccessDeniedException", False),
+    ("ResourceNotFoundException", 1, 404, "ResourceNotFoundException", False),
+    ("ConflictException", 1, 409, "ConflictException", False),
+    # botocore's standard mode tries throttling and 5xx three times: outlast them.
+    ("ThrottlingException", 3, 429, "ThrottlingException", True),
+    ("InternalServerException", 3, 502, "UpstreamError", True),
+]
+
+
+@pytest.mark.parametrize(
+    ("error", "count", "status", "code", "retryable"), MODELED, ids=[m[0] for m in MODELED]
+)
+async def test_each_modeled_error_reaches_the_client(
+    api: Api,
+    inject: Any,
+    local_backend: LocalBackend,
+    error: str,
+    count: int,
+    status: int,
+    code: str,
+    retryable: bool,
+) -> None:
+    inject(operation="StartNotebookRun", error=error, count=count)
+    got, answer = await api(
+        "POST", "runs", body={"notebookId": "nbdoesnotmatter", "clientToken": token()}
+    )
+    assert got == status, answer
+    assert answer["error"]["code"] == code
+    assert answer["error"]["retryable"] is retryable
+    assert answer["error"]["message"]
+    # The local backend names its request; the client can quote it to support.
+    assert answer["error"]["requestId"]
+
+
+async def test_throttling_shorter_than_retries_starts_the_run_once(
+    api: Api, inject: Any, jp_root_dir: Path
+) -> None:
+    project = "thr" + token()[:12]
+    write_notebook(jp_root_dir, "e.ipynb", "x = 1")
+    status, run = await api("POST", "runs", body={"path": "e.ipynb", "projectId": project})
+    assert status == 201, run
+    inject(operation="StartNotebookRun", error="ThrottlingException", count=2)
+    status, again = await api(
+        "POST", "runs", body={"notebookId": run["notebookId"], "projectId": project}
+    )
+    assert status == 201, again
+    status, listed = await api("GET", "runs", params={"projectId": project})
+    assert len(listed["items"]) == 2  # the retried start made one run, not three
+
+
+async def test_upstream_5xx_is_502(api: Api, inject: Any) -> None:
+    inject(operation="GetNotebookRun", error="InternalServerException", status=503, count=3)
+    status, answer = await api("GET", "runs", "abc123")
+    assert status == 502, answer
+    assert answer["error"]["code"] == "UpstreamError"
+
+
+@pytest.mark.sagerun(endpoint_url="http://127.0.0.1:9", max_attempts=1, connect_timeout=2)
+async def test_endpoint_that_does_not_answer_is_503(api: Api, jp_root_dir: Path) -> None:
+    status, answer = await api("GET", "runs")
+    assert status == 503, answer
+    assert answer["error"]["code"] == "EndpointUnreachable"
+    assert answer["error"]["retryable"] is True
+    status, answer = await api("POST", "runs", body={"notebookId": "abc123"})
+    assert status == 503, answer
+
+
+@pytest.mark.sagerun(read_timeout=0.5, max_attempts=1)
+async def test_upstream_too_slow_is_504(api: Api, inject: Any, jp_fetch: Any) -> None:
+    inject(operation="GetNotebookRun", delaySeconds=2)
+    status, answer = await api("GET", "runs", "abc123")
+    assert status == 504, answer
+    assert answer["error"]["code"] == "UpstreamTimeout"
+    response = await jp_fetch("api", "status")  # the server kept answering
+    assert response.code == 200
+
+
+class ExplodingGateway(DataZoneGateway):
+    def call(self, target: Any, operation: str, params: Any) -> dict[str, Any]:
+        raise RuntimeError(f"boom with {dict(params).get('parameters')}")
+
+
+@pytest.mark.sagerun(gateway_class=ExplodingGateway)
+async def test_unexpected_error_is_a_500_without_a_trace(api: Api, sagerun_app: Any) -> None:
+    records: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: records.append(handler.format(record))  # type: ignore[method-assign]
+    sagerun_app.log.addHandler(handler)
+    status, answer = await api(
+        "POST", "runs", body={"notebookId": "abc123", "parameters": {"p": "canary-500"}}
+    )
+    assert status == 500, answer
+    error = answer["error"]
+    assert error["code"] == "InternalError"
+    assert error["requestId"]
+    assert "Traceback" not in json.dumps(answer) and "boom" not in json.dumps(answer)
+    assert "canary-500" not in json.dumps(answer)
+    sagerun_app.log.removeHandler(handler)
+    logged = "\n".join(records)
+    assert error["requestId"] in logged  # the server log has it, to match the report
+    assert "canary-500" not in logged
+
+
+@pytest.mark.sagerun(
+    backend="aws",
+    domain_id="dzd_abc",
+    project_id="proj",
+    region="us-east-1",
+    profile="nobody-has-this",
+)
+async def test_missing_credentials_are_401_with_a_hint(
+    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "aws-config"
+    empty.write_text("")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(empty))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty))
+    status, answer = await api("GET", "runs")
+    assert status == 401, answer
+    assert answer["error"]["code"] == "UnauthorizedException"
+    assert "aws sso login --profile nobody-has-this" in answer["error"]["message"]
+
+
+async def test_slow_upstream_calls_do_not_block_the_event_loop(
+    api: Api, inject: Any, jp_fetch: Any
+) -> None:
+    inject(operation="GetNotebookRun", delaySeconds=1.5, count=8)
+    slow = [asyncio.ensure_future(api("GET", "runs", "abc123")) for _ in range(8)]
+    await asyncio.sleep(0.2)  # all eight are now waiting on the backend
+    latencies = []
+    for _ in range(5):
+        started = time.monotonic()
+        response = await jp_fetch("api", "status")
+        latencies.append(time.monotonic() - started)
+        assert response.code == 200
+    assert not any(task.done() for task in slow)  # measured while they were in flight
+    assert max(latencies) < 0.5, latencies
+    assert [status for status, _ in await asyncio.gather(*slow)] == [404] * 8
+
+
+async def test_dropped_answer_after_commit_then_retry_makes_one_run(
+    api: Api, inject: Any, jp_root_dir: Path
+) -> None:
+    project = "drop" + token()[:12]
+    write_notebook(jp_root_dir, "d.ipynb", "x = 1")
+    status, first = await api("POST", "runs", body={"path": "d.ipynb", "projectId": project})
+    assert status == 201, first
+    inject(operation="StartNotebookRun", dropAfterCommit=True, count=1)
+    body = {"notebookId": first["notebookId"], "projectId": project, "clientToken": token()}
+    # botocore retries the dropped request with the same clientToken; if it gave up,
+    # the client's own retry (same token) must still find the one run.
+    status, run = await api("POST", "runs", body=body)
+    if status != 201:
+        status, run = await api("POST", "runs", body=body)
+    assert status == 201, run
+    status, listed = await api("GET", "runs", params={"projectId": project})
+    assert sorted(r["id"] for r in listed["items"]) == sorted([first["id"], run["id"]])
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def own_backend(tmp_path: Path) -> Iterator[LocalBackend]:
+    backend = LocalBackend(
+        state_dir=str(tmp_path / "own-backend"),
+        port=_free_port(),
+        s3_port=_free_port(),
+        max_concurrent_runs=0,
+    )
+    backend.start()
+    yield backend
+    backend.stop()
+
+
+@pytest.fixture
+def jp_server_config(
+    request: pytest.FixtureRequest, tmp_path: Path, local_backend: LocalBackend
+) -> Config:
+    # The reconnect test talks to a backend of its own, on fixed ports.
+    if "own_backend" in request.fixturenames:
+        return sagerun_config(tmp_path, request.getfixturevalue("own_backend"))
+    traits = request.node.get_closest_marker("sagerun")
+    return sagerun_config(tmp_path, local_backend, sagerun=dict(traits.kwargs) if traits else {})
+
+
+async def test_reconnects_to_a_restarted_standalone_backend(
+    own_backend: LocalBackend, api: Api, jp_root_dir: Path
+) -> None:
+    write_notebook(jp_root_dir, "r.ipynb", "x = 1")
+    status, run = await api("POST", "runs", body={"path": "r.ipynb"})
+    assert status == 201, run
+    await asyncio.to_thread(own_backend.stop)
+    status, answer = await api("GET", "runs")
+    assert status == 503, answer
+    await asyncio.to_thread(own_backend.start)
+    status, listed = await api("GET", "runs")  # no restart of the Jupyter server
+    assert status == 200, listed
+    assert run["id"] in [r["id"] for r in listed["items"]]
