@@ -91,15 +91,12 @@ def _check(shape: Shape, value: Any, path: str, out: list[FieldError]) -> None:
             out.append(FieldError(path, f"must be at least {meta['min']}"))
         if "max" in meta and value > meta["max"]:
             out.append(FieldError(path, f"must be at most {meta['max']}"))
-    elif kind == "boolean":
-        if not isinstance(value, bool):
-            out.append(FieldError(path, "must be true or false"))
+    elif kind == "boolean" and not isinstance(value, bool):
+        out.append(FieldError(path, "must be true or false"))
     # timestamps and blobs never arrive from our REST clients; botocore checks them.
 
 
-def _check_structure(
-    shape: StructureShape, value: Any, path: str, out: list[FieldError]
-) -> None:
+def _check_structure(shape: StructureShape, value: Any, path: str, out: list[FieldError]) -> None:
     if not isinstance(value, Mapping):
         out.append(FieldError(path, "must be an object"))
         return
