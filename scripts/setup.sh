@@ -18,6 +18,10 @@ jlpm install
 jlpm build
 
 echo "==> jupyter_sagerun (editable) with test and dev extras"
+# A link left by an earlier `labextension develop` (perhaps of another checkout) makes
+# pip write the shared data through it and fail: start from a clean slot.
+labext="$("$PYTHON" -c 'import sys; print(sys.prefix)')/share/jupyter/labextensions/jupyter_sagerun"
+if [[ -L "$labext" ]]; then rm -f "$labext"; fi
 # The labextension was just built, so the build hook's skip-if-exists keeps the
 # editable install from building it again.
 "$PYTHON" -m pip install --quiet --no-build-isolation -e ".[test,dev]"
