@@ -8,6 +8,7 @@ It never asks which backend it talks to.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 import uuid
@@ -239,8 +240,34 @@ class RunService:
         project_id: str | None = None,
     ) -> dict[str, Any]:
         """Export the run's notebook, download it next to its source, answer its path."""
-        ctx, run = self._get_raw(run_id, domain_id, project_id)
+        ctx, run, data = self._export(run_id, file_format, domain_id, project_id)
         notebook_id = str(run.get("notebookId"))
+        source = self.syncer.path_for(*_owner(run, ctx), notebook_id)
+        rel_path = self.workspace.write_output(source, notebook_id, run_id, file_format, data)
+        self.log.info("SageRun: output of run %s saved (%d bytes)", run_id, len(data))
+        return {"path": rel_path}
+
+    def export_bytes(
+        self,
+        run_id: str,
+        file_format: str = "IPYNB",
+        *,
+        domain_id: str | None = None,
+        project_id: str | None = None,
+    ) -> bytes:
+        """The run's exported notebook (or PDF) as bytes, written nowhere: for callers
+        such as the CLI's ``--output`` that choose their own destination."""
+        return self._export(run_id, file_format, domain_id, project_id)[2]
+
+    def _export(
+        self, run_id: str, file_format: str, domain_id: str | None, project_id: str | None
+    ) -> tuple[RunContext, dict[str, Any], bytes]:
+        ctx, run = self._get_raw(run_id, domain_id, project_id)
+        _check_has_result(run_id, run)
+        notebook_id = str(run.get("notebookId"))
+        # StartNotebookExport takes a notebook, not a run: it exports the notebook's
+        # latest result. Refuse rather than hand back a newer run's output as this one's.
+        self._check_latest(ctx, run_id, run)
         params = {
             "domainIdentifier": ctx.domain_id,
             "owningProjectIdentifier": run.get("owningProjectId") or ctx.project_id,
@@ -252,10 +279,28 @@ class RunService:
         export = self._call(ctx, "StartNotebookExport", params)
         uri = self._wait_export(ctx, str(export.get("id")))
         data = self.gateway.get_object(ctx.target(), uri)
-        source = self.syncer.path_for(*_owner(run, ctx), notebook_id)
-        rel_path = self.workspace.write_output(source, notebook_id, run_id, file_format, data)
-        self.log.info("SageRun: output of run %s saved (%d bytes)", run_id, len(data))
-        return {"path": rel_path}
+        if file_format == "IPYNB":
+            # A newer run may have ended between the check above and the export.
+            _check_stamp(run_id, data)
+        return ctx, run, data
+
+    def _check_latest(self, ctx: RunContext, run_id: str, run: Mapping[str, Any]) -> None:
+        params = {
+            "domainIdentifier": ctx.domain_id,
+            "owningProjectIdentifier": run.get("owningProjectId") or ctx.project_id,
+            "notebookIdentifier": run.get("notebookId"),
+            "maxResults": 50,
+            "sortOrder": "DESCENDING",
+        }
+        _check("ListNotebookRuns", _drop_none(params))
+        newer = None
+        for item in self._call(ctx, "ListNotebookRuns", _drop_none(params)).get("items", []):
+            if item.get("id") == run_id:
+                break
+            if item.get("status") in _TERMINAL and item.get("startedAt"):
+                newer = item.get("id")
+        if newer is not None:
+            raise _not_latest(run_id, str(newer))
 
     # helpers
 
@@ -291,6 +336,48 @@ class RunService:
 
     def _call(self, ctx: RunContext, operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
         return self.gateway.call(ctx.target(), operation, params)
+
+
+_TERMINAL = ("SUCCEEDED", "FAILED", "STOPPED")
+
+
+def _check_has_result(run_id: str, run: Mapping[str, Any]) -> None:
+    status = run.get("status")
+    if status not in _TERMINAL:
+        raise SageRunError(
+            409,
+            "ConflictException",
+            f"Run {run_id} is {status}; its result can be opened once it has ended.",
+            retryable=True,
+        )
+    if not run.get("startedAt"):
+        # Stopped while queued, or failed before a kernel started: nothing ran.
+        raise SageRunError(
+            404,
+            "ResourceNotFoundException",
+            f"Run {run_id} never started ({status}), so it has no result.",
+        )
+
+
+def _not_latest(run_id: str, newer: str) -> SageRunError:
+    return SageRunError(
+        409,
+        "ConflictException",
+        f"The service only exports the latest run of a notebook, and run {newer} ended after"
+        f" run {run_id}: the result of run {run_id} can no longer be exported.",
+    )
+
+
+def _check_stamp(run_id: str, data: bytes) -> None:
+    """Refuse an export stamped with another run's id (``metadata.sagerun.runId``, which
+    the local backend writes); an unstamped export is taken as it is."""
+    try:
+        notebook = json.loads(data.decode("utf-8"))
+        stamp = notebook.get("metadata", {}).get("sagerun", {}).get("runId")
+    except (UnicodeDecodeError, ValueError, AttributeError):
+        return
+    if isinstance(stamp, str) and stamp != run_id:
+        raise _not_latest(run_id, stamp)
 
 
 def _drop_none(params: Mapping[str, Any]) -> dict[str, Any]:

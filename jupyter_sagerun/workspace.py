@@ -101,18 +101,28 @@ class Workspace:
             stem = name[: -len(".ipynb")] if name.endswith(".ipynb") else name
         else:
             folder, stem = "", notebook_id
-        rel = posixpath.join(folder, f"{stem}.run-{run_id}{suffix}")
-        full = self._inside(rel)
-        os.makedirs(os.path.dirname(full), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(full), prefix=".sagerun-", suffix=".tmp")
+        base = posixpath.join(folder, f"{stem}.run-{run_id}")
+        first = self._inside(base + suffix)
+        os.makedirs(os.path.dirname(first), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(first), prefix=".sagerun-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
-            os.replace(tmp, full)
-        except BaseException:
+            # Never overwrite: a file already at the name (the user's, or an earlier
+            # download) keeps it and this one takes the next free "-N" name. link()
+            # fails rather than replaces, so a file appearing meanwhile is safe too.
+            for n in range(1000):
+                rel = base + (f"-{n}" if n else "") + suffix
+                try:
+                    os.link(tmp, self._inside(rel))
+                    break
+                except FileExistsError:
+                    continue
+            else:
+                raise SageRunError(409, "ConflictException", f"No free name for {base}{suffix}.")
+        finally:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            raise
         return rel
 
 

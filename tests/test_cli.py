@@ -278,3 +278,31 @@ def test_the_command_reads_the_same_settings_as_the_server_extension() -> None:
         assert type(trait) is type(theirs[name]), name
         assert trait.help == theirs[name].help, name
         assert Command().trait_defaults(name) == Extension().trait_defaults(name), name
+
+
+def test_output_subcommand_and_the_latest_run_only(cli: Cli) -> None:
+    write_notebook(cli.cwd / "twice.ipynb", "print('twice ran')")
+    ids = []
+    for _ in range(2):
+        done = cli("run", "twice.ipynb", "--wait", "--json", *POLL)
+        assert done.returncode == 0, done.stderr
+        ids.append(json.loads(done.stdout)["id"])
+    older, newer = ids
+
+    saved = cli("output", newer, "result.ipynb", "--format", "ipynb")
+    assert saved.returncode == 0, saved.stderr
+    result = json.loads((cli.cwd / "result.ipynb").read_text())
+    assert result["metadata"]["sagerun"]["runId"] == newer
+    assert "twice ran" in json.dumps(result["cells"])
+
+    pdf = cli("output", newer, "result.pdf", "--format", "pdf")
+    assert pdf.returncode == 0, pdf.stderr
+    assert (cli.cwd / "result.pdf").read_bytes().startswith(b"%PDF")
+
+    refused = cli("output", older, "old.ipynb")
+    assert refused.returncode == 1
+    assert "only exports the latest run" in refused.stderr
+    assert not (cli.cwd / "old.ipynb").exists()
+
+    exists = cli("output", newer, "result.ipynb")
+    assert exists.returncode == 2 and "--force" in exists.stderr

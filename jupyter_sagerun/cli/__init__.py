@@ -30,6 +30,10 @@ class SageRunCLI(JupyterApp):
         "list": ("jupyter_sagerun.cli.runs.ListApp", "List runs, newest first."),
         "status": ("jupyter_sagerun.cli.runs.StatusApp", "Show one run (or wait for it)."),
         "stop": ("jupyter_sagerun.cli.runs.StopApp", "Stop a run."),
+        "output": (
+            "jupyter_sagerun.cli.output.OutputApp",
+            "Download the result of an ended run (ipynb or pdf).",
+        ),
         "local": (
             "jupyter_sagerun.local.app.LocalBackendApp",
             "Start the local DataZone backend (papermill runs on this machine).",

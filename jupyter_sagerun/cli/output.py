@@ -1,22 +1,25 @@
-"""``--output PATH``: the executed notebook of a run, written where the user said.
+"""``--output PATH``: the executed notebook (or PDF) of a run, written where the user said.
 
-``RunService.export_output`` exports and downloads a run's result into a workspace,
-next to its source. The command wants the bytes at a path of its choosing and nothing
-left beside the user's notebook, so it points a second ``RunService`` (same gateway,
-context and syncer: the same workflow, not a copy of it) at a scratch directory as its
-workspace, and moves the result from there.
+``RunService.export_bytes`` is the same export as the REST route's (same checks that
+the export is of this run), but hands back the bytes instead of writing them next to
+the source: the command writes them at the path the user chose and nowhere else.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
+import sys
 import tempfile
 
 from ..errors import FieldError, validation_error
 from ..service import RunService
+from .base import EXIT_OK, CommandApp
 
 FIELD = "output"
+#: --format choices → DataZone fileFormat.
+FORMATS = {"ipynb": "IPYNB", "pdf": "PDF"}
 
 
 def check_target(path: str, force: bool) -> str:
@@ -31,14 +34,8 @@ def check_target(path: str, force: bool) -> str:
     return full
 
 
-def download_output(service: RunService, run_id: str, target: str) -> None:
-    with tempfile.TemporaryDirectory(prefix="sagerun-output-") as scratch:
-        exporter = RunService(
-            service.gateway, service.context_provider, service.syncer, scratch, logger=service.log
-        )
-        rel_path = exporter.export_output(run_id, "IPYNB")["path"]
-        with open(os.path.join(scratch, *rel_path.split("/")), "rb") as handle:
-            data = handle.read()
+def download_output(service: RunService, run_id: str, target: str, fmt: str = "ipynb") -> None:
+    data = service.export_bytes(run_id, FORMATS[fmt])
     folder = os.path.dirname(target)
     # Write then rename: an interrupted download never leaves half a notebook at PATH.
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".sagerun-", suffix=".tmp")
@@ -50,3 +47,27 @@ def download_output(service: RunService, run_id: str, target: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+class OutputApp(CommandApp):
+    """``jupyter sagerun output RUN_ID PATH``: the result of a run that already ended."""
+
+    name = "jupyter-sagerun-output"
+    description = "Download the result of an ended run to PATH (ipynb, or --format pdf)."
+    command = "jupyter sagerun output"
+
+    def build_parser(self) -> argparse.ArgumentParser:
+        p = self.new_parser(self.description)
+        p.add_argument("run_id", metavar="RUN_ID")
+        p.add_argument("path", metavar="PATH", help="where to write the result")
+        p.add_argument("--format", choices=sorted(FORMATS), default="ipynb")
+        p.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
+        return p
+
+    def run_command(self) -> int:
+        a = self.args
+        target = check_target(a.path, a.force)
+        service = self.make_service(self.configured_root() or os.getcwd())
+        download_output(service, a.run_id, target, a.format)
+        print(f"Result of run {a.run_id} written to {target}", file=sys.stderr)
+        return EXIT_OK

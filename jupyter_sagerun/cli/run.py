@@ -10,7 +10,7 @@ from ..errors import FieldError, SageRunError, validation_error
 from ..models import StartRunBody, parse
 from .base import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, CommandApp
 from .follow import Detached, follow
-from .output import check_target, download_output
+from .output import FORMATS, check_target, download_output
 from .paths import locate
 from .render import follow_hint, print_json
 
@@ -56,6 +56,12 @@ class RunApp(CommandApp):
             "--output",
             metavar="PATH",
             help="write the executed notebook to PATH (implies --wait)",
+        )
+        p.add_argument(
+            "--format",
+            choices=sorted(FORMATS),
+            default="ipynb",
+            help="what --output writes: the executed notebook (ipynb) or a PDF of it",
         )
         p.add_argument("--force", action="store_true", help="let --output overwrite PATH")
         p.add_argument("--json", action="store_true", help="print the run as JSON")
@@ -119,10 +125,10 @@ class RunApp(CommandApp):
         status = run.get("status")
         if target and status in ("SUCCEEDED", "FAILED"):
             try:
-                download_output(service, run_id, target)
+                download_output(service, run_id, target, a.format)
                 run = {**run, "outputPath": target}
                 if not a.json:
-                    print(f"Executed notebook written to {target}", file=sys.stderr)
+                    print(f"Result of run {run_id} written to {target}", file=sys.stderr)
             except SageRunError as exc:
                 if status == "SUCCEEDED":
                     raise

@@ -9,6 +9,8 @@ export interface IRunActions {
   stop: (run: Run) => void;
   runAgain: (run: Run) => void;
   openResult: (run: Run, format?: 'IPYNB' | 'PDF') => Promise<void>;
+  /** Absent when nbdime is not installed: then no diff is offered. */
+  diff?: (run: Run) => Promise<void>;
   reveal: (run: Run) => Promise<StringMap>;
   load: (run: Run) => Promise<Run>;
 }
@@ -63,6 +65,14 @@ export function RunRow(props: {
     setWorking(true);
     try {
       await actions.openResult(run, format);
+    } finally {
+      setWorking(false);
+    }
+  };
+  const diff = async (show: (r: Run) => Promise<void>) => {
+    setWorking(true);
+    try {
+      await show(run);
     } finally {
       setWorking(false);
     }
@@ -154,6 +164,20 @@ export function RunRow(props: {
             onClick={() => void openResult('PDF')}
           >
             {trans.__('PDF')}
+          </button>
+        ) : null}
+        {ended && actions.diff && run.path ? (
+          <button
+            type="button"
+            className="jp-mod-styled jp-SageRun-small"
+            data-testid="sagerun-run-diff"
+            title={trans.__(
+              'Open the result and show its diff against the source notebook (nbdime)'
+            )}
+            disabled={working}
+            onClick={() => actions.diff && void diff(actions.diff)}
+          >
+            {trans.__('Diff with source')}
           </button>
         ) : null}
       </div>

@@ -12,6 +12,8 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { SageRunClient } from '../api/client';
 import type { OutputFormat, Run } from '../api/types';
 import { runRemotelyIcon } from '../icons';
+import type { IRunActions } from '../components/RunRow';
+import { NBDIME_COMMAND, nbdimeDiffUrl } from '../model/diff';
 import { resultErrorMessage } from '../model/messages';
 import { asApiError, RunsModel } from '../model/runsModel';
 import {
@@ -62,7 +64,7 @@ export const runsPlugin: JupyterFrontEndPlugin<ISageRunRuns> = {
     const openResult = async (
       runId: string,
       format: OutputFormat = 'IPYNB'
-    ): Promise<void> => {
+    ): Promise<string | null> => {
       const work = client.exportOutput(runId, { format });
       Notification.promise(work as Promise<any>, {
         pending: {
@@ -86,24 +88,45 @@ export const runsPlugin: JupyterFrontEndPlugin<ISageRunRuns> = {
         } else {
           await app.commands.execute('docmanager:open', { path });
         }
+        return path;
       } catch {
         // Reported by the notification above.
+        return null;
       }
     };
 
-    const panel = new RunsPanelWidget({
-      model,
-      trans,
-      actions: {
-        stop: run =>
-          void app.commands.execute(CommandIDs.stopRun, { runId: run.id }),
-        runAgain: run =>
-          void app.commands.execute(CommandIDs.runAgain, { runId: run.id }),
-        openResult: (run, format) => openResult(run.id, format),
-        load: run => client.getRun(run.id),
-        reveal: async run =>
-          (await client.getRun(run.id, { revealParameters: true }))
-            .parameters ?? {}
+    const diffWithSource = async (run: Run): Promise<void> => {
+      const result = await openResult(run.id);
+      if (result === null || !run.path) {
+        return;
+      }
+      const url = nbdimeDiffUrl(
+        app.serviceManager.serverSettings.baseUrl,
+        run.path,
+        result
+      );
+      window.open(url, '_blank', 'noopener');
+    };
+
+    const actions: IRunActions = {
+      stop: run =>
+        void app.commands.execute(CommandIDs.stopRun, { runId: run.id }),
+      runAgain: run =>
+        void app.commands.execute(CommandIDs.runAgain, { runId: run.id }),
+      openResult: async (run, format) =>
+        void (await openResult(run.id, format)),
+      load: run => client.getRun(run.id),
+      reveal: async run =>
+        (await client.getRun(run.id, { revealParameters: true })).parameters ??
+        {}
+    };
+    const panel = new RunsPanelWidget({ model, trans, actions });
+    // nbdime is an optional extension, maybe activated after this one: offer the diff
+    // once every plugin has started and nbdime's command exists.
+    void app.restored.then(() => {
+      if (app.commands.hasCommand(NBDIME_COMMAND)) {
+        actions.diff = diffWithSource;
+        panel.update();
       }
     });
     panel.id = RUNS_PANEL_ID;
