@@ -1,0 +1,74 @@
+"""Run every benchmark, one after the other, and repeat their verdicts at the end.
+
+Each one runs as its own process (``python benchmarks/<name>.py``) with its defaults,
+so a server one of them starts cannot outlive it; for other settings run a script on
+its own (each has ``--help``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCHMARKS = ("overhead", "event_loop", "sync", "bundle")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument(
+        "names",
+        nargs="*",
+        metavar="NAME",
+        help=f"which to run (default: all of {', '.join(BENCHMARKS)})",
+    )
+    parser.add_argument(
+        "--prod-bundle",
+        action="store_true",
+        help="bundle: measure a fresh production build made in a temporary copy "
+        "(bundle.py --build-in-tmp) instead of the checkout's labextension",
+    )
+    args = parser.parse_args(argv)
+    names = args.names or list(BENCHMARKS)
+    unknown = [n for n in names if n not in BENCHMARKS]
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
+
+    verdicts: list[str] = []
+    failed: list[str] = []
+    for name in names:
+        command = [sys.executable, str(HERE / f"{name}.py")]
+        if name == "bundle" and args.prod_bundle:
+            command.append("--build-in-tmp")
+        print(f"\n=== {name}: {' '.join(command[1:])}", flush=True)
+        started = time.perf_counter()
+        try:
+            done = subprocess.run(
+                command, stdout=subprocess.PIPE, stderr=None, text=True, check=False
+            )
+        except KeyboardInterrupt:
+            print("interrupted")
+            return 130
+        print(done.stdout, end="", flush=True)
+        print(f"=== {name}: exit {done.returncode} in {time.perf_counter() - started:.0f} s")
+        if done.returncode != 0:
+            failed.append(name)
+        verdicts += [
+            f"{name}: {line.strip()}"
+            for line in done.stdout.splitlines()
+            if line.startswith(("target", "total, current build", "this looks like"))
+        ]
+
+    print("\n=== summary")
+    for line in verdicts:
+        print(line)
+    if failed:
+        print(f"failed to run: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
