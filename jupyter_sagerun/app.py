@@ -21,6 +21,7 @@ from .context import LocalEndpoints, RunContext, resolve_backend, resolve_contex
 from .errors import SageRunError
 from .handlers import ROUTES
 from .local import LocalBackend
+from .local.discovery import INFO_FILE, read_info
 from .validation import service_model
 from .wiring import (
     SageRunSettings,
@@ -31,6 +32,15 @@ from .wiring import (
 )
 
 LOCAL_START_TIMEOUT = 60.0
+
+
+def _info_stamp(state_dir: str) -> tuple[int, int, int] | None:
+    try:
+        stat = os.stat(os.path.join(state_dir, INFO_FILE))
+    except OSError:
+        return None
+    # os.replace gives each new file its own inode; mtime alone could repeat.
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
 def _blank_to_none(value: str | None) -> str | None:
@@ -57,6 +67,11 @@ class SageRun(ExtensionApp, SageRunSettings):
     def initialize_settings(self) -> None:
         self._local: LocalBackend | None = None  # the embedded backend, when we own one
         self._endpoints: LocalEndpoints | None = None  # a backend we only connect to
+        # The state dir of a backend another process owns, found through discovery:
+        # when that backend restarts it listens on new ports, and says so there.
+        self._peer_state_dir: str | None = None
+        self._peer_seen: tuple[int, int, int] | None = None  # backend.json's stat
+        self._peer_lock = threading.Lock()
         self._local_ready = threading.Event()
         self._local_error: BaseException | None = None
         config = self.context_config()
@@ -128,6 +143,8 @@ class SageRun(ExtensionApp, SageRunSettings):
                     # A `jupyter sagerun local` (or a command's backend) owns this state
                     # directory: use it, and leave its life to its owner.
                     self._endpoints = endpoints
+                    self._peer_state_dir = backend.state_dir
+                    self._peer_seen = _info_stamp(backend.state_dir)
                     self.log.info("SageRun: using the local backend at %s", endpoints.endpoint_url)
             except BaseException as exc:
                 self._local_error = exc
@@ -154,7 +171,33 @@ class SageRun(ExtensionApp, SageRunSettings):
         if self._local is not None:
             # Read afresh: a restarted backend listens on new ports.
             return running_endpoints(self._local.running_info())
+        if self._peer_state_dir is not None:
+            self._follow_peer(self._peer_state_dir)
         return self._endpoints
+
+    def _follow_peer(self, state_dir: str) -> None:
+        """A backend owned by another process (`jupyter sagerun local`) that was
+        restarted, even after a ``kill -9``, publishes its new ports in
+        ``backend.json``: follow it without a restart of this server. A stat per
+        request; the file is read only when it changed."""
+        stamp = _info_stamp(state_dir)
+        if stamp is None or stamp == self._peer_seen:
+            return
+        with self._peer_lock:
+            if stamp == self._peer_seen:
+                return
+            info = read_info(state_dir)
+            if info is None:  # half-written or unreadable: look again next time
+                return
+            self._peer_seen = stamp
+            endpoints = running_endpoints(info)
+            if self._endpoints is None or endpoints.endpoint_url != self._endpoints.endpoint_url:
+                self._endpoints = endpoints
+                self.log.info(
+                    "SageRun: the local backend now listens at %s (pid %d)",
+                    info.endpoint_url,
+                    info.pid,
+                )
 
     # context
 

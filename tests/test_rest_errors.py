@@ -98,6 +98,26 @@ async def test_throttling_shorter_than_retries_starts_the_run_once(
     assert len(listed["items"]) == 2  # the retried start made one run, not three
 
 
+async def test_throttling_longer_than_retries_is_429_and_starts_nothing(
+    api: Api, inject: Any, jp_root_dir: Path
+) -> None:
+    project = "thl" + token()[:12]
+    write_notebook(jp_root_dir, "t.ipynb", "x = 1")
+    status, run = await api("POST", "runs", body={"path": "t.ipynb", "projectId": project})
+    assert status == 201, run
+    status, listed = await api("GET", "runs", params={"projectId": project})
+    before = len(listed["items"])
+    # Three answers outlast botocore's three attempts.
+    inject(operation="StartNotebookRun", error="ThrottlingException", count=3)
+    status, answer = await api(
+        "POST", "runs", body={"notebookId": run["notebookId"], "projectId": project}
+    )
+    assert status == 429, answer
+    assert answer["error"]["retryable"] is True
+    status, listed = await api("GET", "runs", params={"projectId": project})
+    assert len(listed["items"]) == before  # nothing started
+
+
 async def test_upstream_5xx_is_502(api: Api, inject: Any) -> None:
     inject(operation="GetNotebookRun", error="InternalServerException", status=503, count=3)
     status, answer = await api("GET", "runs", "abc123")
