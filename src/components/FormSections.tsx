@@ -83,13 +83,51 @@ export function ComputeSection(
   );
 }
 
+/** A comma-separated list of ids (subnets, security groups) with its count. */
+function IdListRow(
+  props: ISectionProps & {
+    label: string;
+    testId: string;
+    field: string;
+    stateKey: 'subnetIds' | 'securityGroupIds';
+    max: number;
+    placeholder: string;
+  }
+): JSX.Element {
+  const { trans, state, errors, update, label, testId, field, stateKey } =
+    props;
+  const value = state[stateKey];
+  return (
+    <FieldRow
+      label={label}
+      htmlFor={testId}
+      field={field}
+      error={errors[field]}
+      hint={trans.__(
+        '%1 of at most %2, separated by commas',
+        splitList(value).length,
+        props.max
+      )}
+    >
+      <input
+        id={testId}
+        className="jp-mod-styled"
+        data-testid={testId}
+        placeholder={props.placeholder}
+        spellCheck={false}
+        value={value}
+        {...describedBy(testId, errors[field], true)}
+        onChange={e => update({ [stateKey]: e.target.value }, [field])}
+      />
+    </FieldRow>
+  );
+}
+
 export function NetworkSection(
   props: ISectionProps & { context: RunContext | null }
 ): JSX.Element {
   const { trans, state, errors, update } = props;
   const vpc = state.networkAccessType === 'VPC_ONLY';
-  const subnets = splitList(state.subnetIds).length;
-  const groups = splitList(state.securityGroupIds).length;
   return (
     <Section title={trans.__('Network')}>
       <div
@@ -145,60 +183,24 @@ export function NetworkSection(
               onChange={e => update({ vpcId: e.target.value }, [FIELD.vpcId])}
             />
           </FieldRow>
-          <FieldRow
+          <IdListRow
+            {...props}
             label={trans.__('Subnets')}
-            htmlFor="sagerun-subnets"
+            testId="sagerun-subnets"
             field={FIELD.subnetIds}
-            error={errors[FIELD.subnetIds]}
-            hint={trans.__(
-              '%1 of at most %2, separated by commas',
-              subnets,
-              LIMITS.subnetIdsMax
-            )}
-          >
-            <input
-              id="sagerun-subnets"
-              className="jp-mod-styled"
-              data-testid="sagerun-subnets"
-              placeholder="subnet-…, subnet-…"
-              spellCheck={false}
-              value={state.subnetIds}
-              {...describedBy('sagerun-subnets', errors[FIELD.subnetIds], true)}
-              onChange={e =>
-                update({ subnetIds: e.target.value }, [FIELD.subnetIds])
-              }
-            />
-          </FieldRow>
-          <FieldRow
+            stateKey="subnetIds"
+            max={LIMITS.subnetIdsMax}
+            placeholder="subnet-…, subnet-…"
+          />
+          <IdListRow
+            {...props}
             label={trans.__('Security groups')}
-            htmlFor="sagerun-security-groups"
+            testId="sagerun-security-groups"
             field={FIELD.securityGroupIds}
-            error={errors[FIELD.securityGroupIds]}
-            hint={trans.__(
-              '%1 of at most %2, separated by commas',
-              groups,
-              LIMITS.securityGroupIdsMax
-            )}
-          >
-            <input
-              id="sagerun-security-groups"
-              className="jp-mod-styled"
-              data-testid="sagerun-security-groups"
-              placeholder="sg-…"
-              spellCheck={false}
-              value={state.securityGroupIds}
-              {...describedBy(
-                'sagerun-security-groups',
-                errors[FIELD.securityGroupIds],
-                true
-              )}
-              onChange={e =>
-                update({ securityGroupIds: e.target.value }, [
-                  FIELD.securityGroupIds
-                ])
-              }
-            />
-          </FieldRow>
+            stateKey="securityGroupIds"
+            max={LIMITS.securityGroupIdsMax}
+            placeholder="sg-…"
+          />
         </>
       ) : null}
     </Section>
