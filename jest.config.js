@@ -30,6 +30,9 @@ module.exports = {
     '!src/**/.ipynb_checkpoints/*'
   ],
   coverageReporters: ['lcov', 'text'],
+  // The built labextension holds a copy of package.json; without this Jest warns
+  // of a haste module naming collision on every run.
+  modulePathIgnorePatterns: ['<rootDir>/jupyter_sagerun/labextension/'],
   testRegex: 'src/__tests__/.*\\.spec\\.tsx?$',
   transform: {
     ...baseConfig.transform,

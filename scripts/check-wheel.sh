@@ -12,13 +12,17 @@ rm -rf dist
 wheel=$(ls dist/jupyter_sagerun-*.whl)
 echo "built $wheel ($(du -h "$wheel" | cut -f1))"
 
+# List the wheel once: `unzip -l | grep -q` under pipefail dies of SIGPIPE (exit 141)
+# whenever grep stops reading before unzip stops writing.
+contents=$("$PYTHON" -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$wheel")
+
 # A release bundle carries no source maps (TOOLCHAIN pitfall 8).
-if unzip -l "$wheel" | grep -q '\.js\.map$'; then
+if grep -q '\.js\.map$' <<<"$contents"; then
   echo "the wheel carries source maps: it was built from a dev bundle" >&2
   exit 1
 fi
-unzip -l "$wheel" | grep -q 'share/jupyter/labextensions/jupyter_sagerun/package.json'
-unzip -l "$wheel" | grep -q 'etc/jupyter/jupyter_server_config.d/jupyter_sagerun.json'
+grep -q 'share/jupyter/labextensions/jupyter_sagerun/package.json' <<<"$contents"
+grep -q 'etc/jupyter/jupyter_server_config.d/jupyter_sagerun.json' <<<"$contents"
 
 venv=$(mktemp -d)/venv
 "$PYTHON" -m venv "$venv"
