@@ -160,6 +160,7 @@ class RunService:
                 checked.rel_path,
                 checked.content,
                 request_token=params["clientToken"],
+                sha256=checked.sha256,
             )
         started = time.monotonic()
         raw = self._call(ctx, "StartNotebookRun", params)

@@ -171,6 +171,7 @@ class NotebookSyncer:
         content: bytes | None = None,
         *,
         request_token: str = "",
+        sha256: str | None = None,
     ) -> str:
         """The notebookId holding the current content of ``rel_path``; uploads and
         imports or syncs only when the project does not have that content yet.
@@ -178,13 +179,14 @@ class NotebookSyncer:
         ``content`` is the bytes the caller already checked; reading the file again
         here could upload something other than what was validated. ``request_token``
         is the run request's clientToken: a retry of the same submission repeats the
-        same import or sync, a new submission never reuses an old one's.
+        same import or sync, a new submission never reuses an old one's. ``sha256``
+        is the content's digest when the caller already has it.
         """
         if content is None:
             content = Path(abs_path).read_bytes()
         assert context.domain_id and context.project_id
         key: Key = (context.domain_id, context.project_id, rel_path)
-        sha256 = hashlib.sha256(content).hexdigest()
+        sha256 = sha256 or hashlib.sha256(content).hexdigest()
         # Fast path, unlocked: unchanged content whose notebook is ACTIVE needs one
         # GetNotebook and nothing else, so many runs of one notebook do not queue here.
         entry = self.store.get(key)
