@@ -204,8 +204,10 @@ async def test_a_100_mb_notebook_is_refused_unread(
         handle.truncate(100 * 1024 * 1024)
     s3 = s3_client(local_backend.s3_endpoint_url)
     before = count_versions(s3, "sagerun-local", "")
+    runs_before = backend_runs(local_backend)
     code, answer = await api("POST", "runs", body={"path": "big.ipynb"})
     assert code == 400, answer
     assert answer["error"]["fields"][0]["path"] == "path"
     assert "max_notebook_bytes" in answer["error"]["fields"][0]["message"]
     assert count_versions(s3, "sagerun-local", "") == before
+    assert backend_runs(local_backend) == runs_before

@@ -4,7 +4,8 @@ import { IDisposable } from '@lumino/disposable';
 import type { SageRunClient } from '../api/client';
 import { SageRunApiError } from '../api/errors';
 import { isTerminal, Run, RunStatus } from '../api/types';
-import { Backoff, endedSince, needsPolling } from './poller';
+import { Backoff, needsPolling } from './poller';
+import { TrackedRuns } from './trackedRuns';
 
 export type RunScope = 'notebook' | 'all';
 
@@ -27,8 +28,6 @@ export interface IRunsModelOptions {
   storage?: Pick<Storage, 'getItem' | 'setItem'> | null;
 }
 
-const TRACKED_KEY = 'jupyter_sagerun:tracked-runs';
-
 /**
  * The runs the panel shows, their filters and paging, and the poll that
  * follows runs that have not ended. Ended runs are never fetched one by one:
@@ -44,17 +43,7 @@ export class RunsModel implements IDisposable {
     if (typeof document !== 'undefined') {
       document.addEventListener('visibilitychange', this._onVisibility);
     }
-    this._storage = options.storage ?? null;
-    try {
-      const saved = JSON.parse(this._storage?.getItem(TRACKED_KEY) ?? '{}');
-      for (const [id, status] of Object.entries(saved)) {
-        if (typeof status === 'string' && !isTerminal(status)) {
-          this._tracked.set(id, status);
-        }
-      }
-    } catch {
-      // A damaged entry only loses end-of-run notifications.
-    }
+    this._tracked = new TrackedRuns(options.storage ?? null);
   }
 
   readonly client: SageRunClient;
@@ -95,12 +84,7 @@ export class RunsModel implements IDisposable {
         ids.add(run.id);
       }
     }
-    for (const [id, status] of this._tracked) {
-      if (!isTerminal(status)) {
-        ids.add(id);
-      }
-    }
-    return ids.size;
+    return ids.size + this._tracked.unseenActive(ids).length;
   }
   /** Whether a poll is scheduled. */
   get polling(): boolean {
@@ -128,8 +112,7 @@ export class RunsModel implements IDisposable {
 
   /** Follow a run started from this browser; it notifies when it ends. */
   track(run: Run): void {
-    this._tracked.set(run.id, run.status);
-    this._saveTracked();
+    this._tracked.add(run);
     this._merge([run], true);
     this._backoff.reset();
     this._schedule(0);
@@ -221,10 +204,8 @@ export class RunsModel implements IDisposable {
         stragglers.add(run.id);
       }
     }
-    for (const [id, status] of this._tracked) {
-      if (!seen.has(id) && !isTerminal(status)) {
-        stragglers.add(id);
-      }
+    for (const id of this._tracked.unseenActive(seen)) {
+      stragglers.add(id);
     }
     const extra: Run[] = [];
     for (const id of stragglers) {
@@ -232,8 +213,7 @@ export class RunsModel implements IDisposable {
         extra.push(await this.client.getRun(id));
       } catch (e) {
         if (asApiError(e).status === 404) {
-          this._tracked.delete(id);
-          this._saveTracked();
+          this._tracked.forget(id);
         }
       }
     }
@@ -263,13 +243,7 @@ export class RunsModel implements IDisposable {
   }
 
   private _shouldPoll(): boolean {
-    return needsPolling(this._items) || needsPolling(this._trackedRuns());
-  }
-
-  private _trackedRuns(): Array<Pick<Run, 'status'>> {
-    return Array.from(this._tracked.values(), status => ({
-      status: status as RunStatus
-    }));
+    return needsPolling(this._items) || needsPolling(this._tracked.statuses());
   }
 
   private _schedule(delay: number): void {
@@ -355,27 +329,8 @@ export class RunsModel implements IDisposable {
 
   /** Note the statuses of tracked runs; report those that ended. */
   private _observe(runs: Run[]): void {
-    const tracked = runs.filter(r => this._tracked.has(r.id));
-    for (const run of endedSince(this._tracked, tracked)) {
-      this._tracked.delete(run.id);
+    for (const run of this._tracked.observe(runs)) {
       this._runEnded.emit(run);
-    }
-    for (const run of tracked) {
-      if (this._tracked.has(run.id)) {
-        this._tracked.set(run.id, run.status);
-      }
-    }
-    this._saveTracked();
-  }
-
-  private _saveTracked(): void {
-    try {
-      this._storage?.setItem(
-        TRACKED_KEY,
-        JSON.stringify(Object.fromEntries(this._tracked))
-      );
-    } catch {
-      // Storage full or denied: notifications just do not survive a reload.
     }
   }
 
@@ -383,7 +338,7 @@ export class RunsModel implements IDisposable {
     return (
       this._items.map(r => `${r.id}:${r.status}`).join(',') +
       '|' +
-      Array.from(this._tracked.entries()).join(',')
+      this._tracked.snapshot()
     );
   }
 
@@ -393,14 +348,13 @@ export class RunsModel implements IDisposable {
   private _error: SageRunApiError | null = null;
   private _filters: RunFilters = { scope: 'all', status: '' };
   private _notebookPath: string | null = null;
-  private _tracked = new Map<string, string>();
+  private _tracked: TrackedRuns;
   private _backoff: Backoff;
   private _timer: ReturnType<typeof setTimeout> | null = null;
   private _generation = 0;
   private _pausedByVisibility = false;
   private _disposed = false;
   private _isHidden: () => boolean;
-  private _storage: Pick<Storage, 'getItem' | 'setItem'> | null;
   private _changed = new Signal<this, void>(this);
   private _runEnded = new Signal<this, Run>(this);
 }
