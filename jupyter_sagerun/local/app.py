@@ -44,6 +44,7 @@ class LocalBackendApp(Application):
         "seconds-per-minute": "LocalBackend.seconds_per_minute",
         "max-concurrent-runs": "LocalBackend.max_concurrent_runs",
         "log-level": "Application.log_level",
+        "runner-log-level": "LocalBackend.runner_log_level",
     }
     flags = {
         "quiet": ({"LocalBackendApp": {"quiet": True}}, "Do not print the endpoints."),

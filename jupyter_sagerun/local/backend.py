@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jupyter_core.paths import jupyter_data_dir
-from traitlets import Float, Int, Unicode, default
+from traitlets import Enum, Float, Int, Unicode, default
 from traitlets.config import LoggingConfigurable
 
 from .discovery import (
@@ -51,6 +51,14 @@ class LocalBackend(LoggingConfigurable):
     ip = Unicode("127.0.0.1", config=True, help="Address both servers listen on.")
     port = Int(0, config=True, help="Port of the DataZone API (0 picks a free one).")
     s3_port = Int(0, config=True, help="Port of the local S3 (0 picks a free one).")
+    runner_log_level = Enum(
+        ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],
+        "WARNING",
+        config=True,
+        help="Log level of each run's runner process (papermill, the kernel client), "
+        "written to runs/<id>/runner.log. Records that carry cell sources or kernel "
+        "messages (parameter values, outputs) are dropped at every level.",
+    )
 
     region = REGION
     # How long start() waits for a backend that holds the lock but is still starting
@@ -152,6 +160,7 @@ class LocalBackend(LoggingConfigurable):
             self.max_concurrent_runs,
             self.seconds_per_minute,
             self.log,
+            runner_log_level=self.runner_log_level,
         )
         self._operations = Operations(self._store, self._s3, self._scheduler, state, self.log)
         self._scheduler.start()

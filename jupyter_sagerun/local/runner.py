@@ -1,21 +1,50 @@
 """The child process that executes one run with papermill.
 
-Started by the scheduler as ``python -m jupyter_sagerun.local.runner RUN_DIR`` in a
-session of its own, so that stop and timeout can kill it and everything it started.
-The parameters arrive on stdin, never on the command line, where any local user
-could read them with ``ps``. It reports through files in RUN_DIR: ``running`` once the
-notebook starts executing, ``result.json`` at the end.
+Started by the scheduler as ``python -m jupyter_sagerun.local.runner RUN_DIR
+--log-level=LEVEL`` in a session of its own, so that stop and timeout can kill it and
+everything it started. The parameters arrive on stdin, never on the command line, where
+any local user could read them with ``ps``. It reports through files in RUN_DIR:
+``running`` once the notebook starts executing, ``result.json`` at the end. Its log
+(stderr, into RUN_DIR/runner.log) is at ``LocalBackend.runner_log_level``.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any
 
 #: The longest error message the NotebookRun shape allows.
 MAX_ERROR = 1024
+LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+# At DEBUG the kernel client (nbclient, which logs on the logger papermill hands it,
+# "papermill") logs every cell's source, the injected parameters cell with the values
+# included, and every kernel message's content: code and outputs. Those records are
+# dropped at the handler, whichever logger under these names emits them; what the
+# notebook printed is in output.ipynb, where it belongs.
+_KERNEL_TRAFFIC = ("papermill", "nbclient")
+
+
+class _DropKernelTraffic(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.DEBUG:
+            return True
+        return not any(
+            record.name == name or record.name.startswith(name + ".") for name in _KERNEL_TRAFFIC
+        )
+
+
+def configure_logging(level: str) -> None:
+    """Everything at ``level`` and above to stderr, but the kernel traffic above."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("[%(levelname)s %(name)s] %(message)s"))
+    handler.addFilter(_DropKernelTraffic())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(level if level in LEVELS else "WARNING")
 
 
 def decode(value: str) -> Any:
@@ -57,6 +86,8 @@ def _error_message(exc: BaseException) -> str:
 
 def main(argv: list[str]) -> int:
     run_dir = Path(argv[0])
+    level = next((a.split("=", 1)[1] for a in argv[1:] if a.startswith("--log-level=")), "")
+    configure_logging(level.upper())
     parameters: dict[str, str] = json.loads(sys.stdin.read() or "{}")
     source = run_dir / "input.ipynb"
     output = run_dir / "output.ipynb"

@@ -48,12 +48,15 @@ class Scheduler:
         max_concurrent_runs: int,
         seconds_per_minute: float,
         log: logging.Logger,
+        *,
+        runner_log_level: str = "WARNING",
     ) -> None:
         self.store = store
         self.runs_dir = runs_dir
         self.max_concurrent_runs = max_concurrent_runs
         self.seconds_per_minute = seconds_per_minute
         self.log = log
+        self.runner_log_level = runner_log_level
         self._active: dict[str, Child] = {}
         self._wake = threading.Event()
         self._quit = threading.Event()
@@ -204,7 +207,13 @@ class Scheduler:
         )
         log = (run_dir / "runner.log").open("ab")
         popen = subprocess.Popen(
-            [sys.executable, "-m", "jupyter_sagerun.local.runner", str(run_dir)],
+            [
+                sys.executable,
+                "-m",
+                "jupyter_sagerun.local.runner",
+                str(run_dir),
+                f"--log-level={self.runner_log_level}",
+            ],
             stdin=subprocess.PIPE,
             stdout=log,
             stderr=subprocess.STDOUT,
