@@ -47,6 +47,14 @@ c.ServerApp.root_dir = str(root)
 
 # jupyter_sagerun on the local backend, with throw-away state.
 state = Path(tempfile.mkdtemp(prefix="sagerun-ui-state-", dir=base))
+# Settings too: a test that does not mock them (secrets.spec.ts) writes real ones, never
+# into the user's own ~/.jupyter.
+c.LabApp.user_settings_dir = str(state / "user-settings")
+# What galata's mocked settings would say: no "get notified about Jupyter news?" toast,
+# which would cover the form's buttons.
+news = state / "user-settings" / "@jupyterlab" / "apputils-extension"
+news.mkdir(parents=True, exist_ok=True)
+(news / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
 c.ServerApp.jpserver_extensions = {"jupyter_sagerun": True}
 c.SageRun.backend = "local"
 c.SageRun.state_dir = str(state / "server")

@@ -432,3 +432,41 @@ export function docsImage(name: string): string {
   fs.mkdirSync(DOCS_IMAGES_DIR, { recursive: true });
   return path.join(DOCS_IMAGES_DIR, name);
 }
+
+/**
+ * Upload the parameterized notebook, start one run of it through the REST API (with
+ * `extra` settings such as compute or timeout) and wait until it SUCCEEDED.
+ */
+export async function runToSuccess(
+  page: IJupyterLabPageFixture,
+  tmpPath: string,
+  prefix: string,
+  extra: Record<string, unknown> = {}
+): Promise<{ nbPath: string; run: IRun }> {
+  const nbPath = await upload(page, tmpPath, PARAMETERIZED);
+  const response = await page.request.post('/sagerun/runs', {
+    data: { path: nbPath, clientToken: `${prefix}-${Date.now()}`, ...extra }
+  });
+  expect(response.status(), await response.text()).toBe(201);
+  const run = (await response.json()) as IRun;
+  await expect
+    .poll(async () => (await getRun(page, run.id)).status, {
+      timeout: 120 * 1000
+    })
+    .toBe('SUCCEEDED');
+  return { nbPath, run };
+}
+
+/**
+ * Load JupyterLab again and bring the notebook back to the front, as a user coming
+ * back would: the panel lists what the server has when JupyterLab loads (it polls
+ * only while a shown run is active).
+ */
+export async function reloadWithNotebook(
+  page: IJupyterLabPageFixture,
+  nbPath: string
+): Promise<void> {
+  await page.reload();
+  expect(await page.notebook.openByPath(nbPath)).toBeTruthy();
+  await page.notebook.activate(nbPath.split('/').pop() as string);
+}

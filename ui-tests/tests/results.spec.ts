@@ -15,24 +15,10 @@ test.describe('Results', () => {
     page,
     tmpPath
   }) => {
-    const nbPath = await h.upload(page, tmpPath, h.PARAMETERIZED);
-    const response = await page.request.post('/sagerun/runs', {
-      data: {
-        path: nbPath,
-        clientToken: `ui-results-${Date.now()}`,
-        parameters: { alpha: '7' }
-      }
+    const { nbPath, run } = await h.runToSuccess(page, tmpPath, 'ui-results', {
+      parameters: { alpha: '7' }
     });
-    expect(response.status(), await response.text()).toBe(201);
-    const run = (await response.json()) as h.IRun;
-    await expect
-      .poll(async () => (await h.getRun(page, run.id)).status, {
-        timeout: 120 * 1000
-      })
-      .toBe('SUCCEEDED');
-    await page.reload();
-    expect(await page.notebook.openByPath(nbPath)).toBeTruthy();
-    await page.notebook.activate(h.PARAMETERIZED);
+    await h.reloadWithNotebook(page, nbPath);
 
     await h.showRunsPanel(page);
     const row = h.runRow(page, run.id);

@@ -193,28 +193,12 @@ test.describe('Run remotely', () => {
     tmpPath
   }) => {
     // A finished run of the notebook, started through the REST API.
-    const nbPath = await h.upload(page, tmpPath, h.PARAMETERIZED);
-    const response = await page.request.post('/sagerun/runs', {
-      data: {
-        path: nbPath,
-        clientToken: `ui-tests-${Date.now()}`,
-        computeConfiguration: { instanceType: 'ml.m5.xlarge' },
-        timeoutConfiguration: { runTimeoutInMinutes: 120 },
-        parameters: { alpha: '7' }
-      }
+    const { nbPath, run } = await h.runToSuccess(page, tmpPath, 'ui-tests', {
+      computeConfiguration: { instanceType: 'ml.m5.xlarge' },
+      timeoutConfiguration: { runTimeoutInMinutes: 120 },
+      parameters: { alpha: '7' }
     });
-    expect(response.status(), await response.text()).toBe(201);
-    const run = (await response.json()) as h.IRun;
-    await expect
-      .poll(async () => (await h.getRun(page, run.id)).status, {
-        timeout: 120 * 1000
-      })
-      .toBe('SUCCEEDED');
-    // The panel lists what the server has when JupyterLab loads (it polls only while
-    // a shown run is active): load JupyterLab again, as a user coming back would.
-    await page.reload();
-    expect(await page.notebook.openByPath(nbPath)).toBeTruthy();
-    await page.notebook.activate(h.PARAMETERIZED);
+    await h.reloadWithNotebook(page, nbPath);
     await h.waitForKernelIdle(page);
 
     await h.showRunsPanel(page);
@@ -259,24 +243,10 @@ test.describe('Run remotely', () => {
     page,
     tmpPath
   }) => {
-    const nbPath = await h.upload(page, tmpPath, h.PARAMETERIZED);
-    const response = await page.request.post('/sagerun/runs', {
-      data: {
-        path: nbPath,
-        clientToken: `ui-tests-${Date.now()}`,
-        parameters: { alpha: '42' }
-      }
+    const { nbPath, run } = await h.runToSuccess(page, tmpPath, 'ui-tests', {
+      parameters: { alpha: '42' }
     });
-    expect(response.status(), await response.text()).toBe(201);
-    const run = (await response.json()) as h.IRun;
-    await expect
-      .poll(async () => (await h.getRun(page, run.id)).status, {
-        timeout: 120 * 1000
-      })
-      .toBe('SUCCEEDED');
-    await page.reload();
-    expect(await page.notebook.openByPath(nbPath)).toBeTruthy();
-    await page.notebook.activate(h.PARAMETERIZED);
+    await h.reloadWithNotebook(page, nbPath);
 
     await h.showRunsPanel(page);
     const row = h.runRow(page, run.id);
