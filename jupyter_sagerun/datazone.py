@@ -22,7 +22,19 @@ import botocore.loaders
 import botocore.session
 from botocore import xform_name
 
-from .errors import FieldError, SageRunError
+from .error_tables import (
+    BY_STATUS,
+    CODES,
+    CREDENTIAL_CODES,
+    MAX_MESSAGE,
+    credentials_hint,
+    endpoint_host,
+    param_fields,
+    redact,
+    sensitive_strings,
+)
+from .errors import SageRunError
+from .wirelog import install_log_filter
 
 log = logging.getLogger(__name__)
 
@@ -50,77 +62,7 @@ def _package_version() -> str:
         return "0.0.0+unknown"
 
 
-# --- logging -------------------------------------------------------------------------
-
-# botocore's DEBUG logs carry the request dict (body included), the canonical request
-# (with the session token header), response bodies and the hook arguments. Parameter
-# values are secrets and so are tokens, so those records are dropped before any
-# handler sees them, however the host application configures logging. A filter on the
-# emitting logger runs before propagation, so the root handlers never get the record.
-_WIRE_LOGGERS = (
-    "botocore.endpoint",
-    "botocore.parsers",
-    "botocore.auth",
-    "botocore.hooks",
-    "botocore.retryhandler",
-    "botocore.retries.standard",
-    "botocore.httpsession",
-    "botocore.httpchecksum",
-    "botocore.utils",
-)
-
-
-class _DropWireDebug(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno > logging.DEBUG
-
-
-_WIRE_FILTER = _DropWireDebug("jupyter_sagerun.wire")
-_filter_lock = threading.Lock()
-
-
-def install_log_filter() -> None:
-    """Idempotent: attaches the one filter instance once per logger."""
-    with _filter_lock:
-        for name in _WIRE_LOGGERS:
-            logger = logging.getLogger(name)
-            if _WIRE_FILTER not in logger.filters:
-                logger.addFilter(_WIRE_FILTER)
-
-
 # --- error mapping -------------------------------------------------------------------
-
-# code -> (status, code we report, retryable)
-_CODES: dict[str, tuple[int, str, bool]] = {
-    "ValidationException": (400, "ValidationException", False),
-    "UnauthorizedException": (401, "UnauthorizedException", False),
-    "ServiceQuotaExceededException": (402, "ServiceQuotaExceededException", False),
-    "AccessDeniedException": (403, "AccessDeniedException", False),
-    "AccessDenied": (403, "AccessDeniedException", False),
-    "ResourceNotFoundException": (404, "ResourceNotFoundException", False),
-    "NoSuchBucket": (404, "ResourceNotFoundException", False),
-    "NoSuchKey": (404, "ResourceNotFoundException", False),
-    "NotFound": (404, "ResourceNotFoundException", False),
-    "ConflictException": (409, "ConflictException", False),
-    "ThrottlingException": (429, "ThrottlingException", True),
-    "SlowDown": (429, "ThrottlingException", True),
-    "InternalServerException": (502, "UpstreamError", True),
-}
-
-# Error codes that mean "your credentials are missing, expired or wrong", not "you may
-# not do this": the fix is the same as for NoCredentialsError.
-_CREDENTIAL_CODES = frozenset(
-    {
-        "ExpiredToken",
-        "ExpiredTokenException",
-        "InvalidClientTokenId",
-        "UnrecognizedClientException",
-        "InvalidAccessKeyId",
-        "InvalidToken",
-        "SignatureDoesNotMatch",
-        "TokenRefreshRequired",
-    }
-)
 
 _CREDENTIAL_ERRORS: tuple[type[Exception], ...] = (
     bex.NoCredentialsError,
@@ -134,30 +76,6 @@ _CREDENTIAL_ERRORS: tuple[type[Exception], ...] = (
     bex.ConfigParseError,
 )
 
-# For codes we do not know (S3 speaks its own dialect), the HTTP status decides.
-_BY_STATUS: dict[int, tuple[int, str, bool]] = {
-    401: (401, "UnauthorizedException", False),
-    403: (403, "AccessDeniedException", False),
-    404: (404, "ResourceNotFoundException", False),
-    409: (409, "ConflictException", False),
-    412: (409, "ConflictException", False),
-    429: (429, "ThrottlingException", True),
-}
-
-_MAX_MESSAGE = 1000
-
-
-def credentials_hint(profile: str | None) -> str:
-    if profile:
-        return (
-            f"Run `aws sso login --profile {profile}` (SSO) or "
-            f"`aws configure --profile {profile}` (access keys), then try again."
-        )
-    return (
-        "Configure AWS credentials (`aws configure`, `aws sso login`, or AWS_* environment "
-        "variables), or choose a profile with `--SageRun.profile=NAME`, then try again."
-    )
-
 
 def _credentials_error(profile: str | None, what: str) -> SageRunError:
     who = f"profile '{profile}'" if profile else "the default credential chain"
@@ -166,63 +84,6 @@ def _credentials_error(profile: str | None, what: str) -> SageRunError:
         "UnauthorizedException",
         f"No valid AWS credentials from {who}: {what}. {credentials_hint(profile)}",
     )
-
-
-def _host(url: str | None) -> str:
-    match = re.match(r"^[a-z][a-z0-9+.-]*://[^/?#]+", url or "", re.IGNORECASE)
-    return match.group(0) if match else "the AWS endpoint"
-
-
-def _redact(message: str, secrets: list[str]) -> str:
-    for secret in sorted(set(secrets), key=len, reverse=True):
-        # A short value ("1") replaced everywhere would garble the message ("1024");
-        # quoted, as services echo values, it is replaced whatever its length.
-        for form in (f"'{secret}'", f'"{secret}"'):
-            message = message.replace(form, "'***'")
-        if len(secret) >= 4:
-            message = message.replace(secret, "***")
-    return message
-
-
-def _sensitive_strings(shape: Any, value: Any, inside: bool = False) -> list[str]:
-    """String leaves of ``value`` that the model marks sensitive (e.g. run parameters),
-    so a service message that echoes one cannot carry it to the browser."""
-    if shape is None:
-        return []
-    inside = inside or bool(shape.metadata.get("sensitive"))
-    kind = shape.type_name
-    out: list[str] = []
-    if kind == "structure" and isinstance(value, Mapping):
-        for name, item in value.items():
-            out += _sensitive_strings(shape.members.get(name), item, inside)
-    elif kind == "list" and isinstance(value, list):
-        for item in value:
-            out += _sensitive_strings(shape.member, item, inside)
-    elif kind == "map" and isinstance(value, Mapping):
-        # Keys are parameter names, which the API shows; the values are the secrets.
-        for item in value.values():
-            out += _sensitive_strings(shape.value, item, inside)
-    elif inside and isinstance(value, str):
-        out.append(value)
-    return out
-
-
-_PARAM_PATH = re.compile(
-    r'(?:Missing required parameter|Unknown parameter) in (\S+?): "([^"]+)"'
-    r"|Invalid [a-z ]+ for parameter ([^,\s]+)"
-)
-
-
-def _param_fields(report: str) -> list[FieldError]:
-    # botocore's report quotes the offending values; keep only the paths.
-    fields: list[FieldError] = []
-    for match in _PARAM_PATH.finditer(report):
-        if match.group(3):
-            fields.append(FieldError(match.group(3), "is invalid"))
-        else:
-            parent = "" if match.group(1) == "input" else match.group(1) + "."
-            fields.append(FieldError(parent + match.group(2), "is missing or unknown"))
-    return fields
 
 
 def map_error(
@@ -241,7 +102,7 @@ def map_error(
     if isinstance(exc, _CREDENTIAL_ERRORS):
         # These messages name the profile or the token cache, never a secret.
         return _credentials_error(target.profile, str(exc))
-    where = _host(endpoint)
+    where = endpoint_host(endpoint)
     # ConnectTimeoutError is an EndpointConnectionError: test timeouts first.
     if isinstance(exc, bex.ConnectTimeoutError | bex.ReadTimeoutError):
         return SageRunError(
@@ -259,7 +120,7 @@ def map_error(
             retryable=True,
         )
     if isinstance(exc, bex.ParamValidationError):
-        fields = _param_fields(str(exc.kwargs.get("report", "")))
+        fields = param_fields(str(exc.kwargs.get("report", "")))
         return SageRunError(400, "ValidationException", f"Invalid {operation} request.", fields)
     log.error("Unexpected %s from %s %s", type(exc).__name__, where, operation)
     return SageRunError(500, "InternalError", "An unexpected error occurred talking to AWS.")
@@ -274,18 +135,18 @@ def _map_client_error(
     code = str(error.get("Code") or "")
     status = int(meta.get("HTTPStatusCode") or 0)
     request_id = meta.get("RequestId") or error.get("RequestId") or None
-    message = _redact(str(error.get("Message") or ""), secrets)[:_MAX_MESSAGE]
+    message = redact(str(error.get("Message") or ""), secrets)[:MAX_MESSAGE]
 
-    if code in _CREDENTIAL_CODES:
+    if code in CREDENTIAL_CODES:
         mapped = _credentials_error(target.profile, f"{operation} was refused ({code})")
         mapped.request_id = request_id
         return mapped
-    if code in _CODES:
-        status_out, code_out, retryable = _CODES[code]
+    if code in CODES:
+        status_out, code_out, retryable = CODES[code]
     elif status >= 500:
         status_out, code_out, retryable = 502, "UpstreamError", True
-    elif status in _BY_STATUS:
-        status_out, code_out, retryable = _BY_STATUS[status]
+    elif status in BY_STATUS:
+        status_out, code_out, retryable = BY_STATUS[status]
     else:
         status_out, code_out, retryable = 400, "ValidationException", False
     if code_out == "UpstreamError":
@@ -420,7 +281,7 @@ class DataZoneGateway:
             model = client.meta.service_model
             if operation not in model.operation_names:
                 raise SageRunError(500, "InternalError", f"Unknown DataZone operation {operation}.")
-            secrets = _sensitive_strings(model.operation_model(operation).input_shape, params)
+            secrets = sensitive_strings(model.operation_model(operation).input_shape, params)
             response: dict[str, Any] = getattr(client, xform_name(operation))(**params)
         except Exception as exc:
             raise self._fail(exc, target, operation, endpoint, secrets) from None

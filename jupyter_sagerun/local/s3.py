@@ -60,6 +60,10 @@ class LocalS3:
             import boto3
             from botocore.config import Config
 
+            from ..wirelog import install_log_filter
+
+            # The backend logs at DEBUG on request; botocore's wire records stay out.
+            install_log_filter()
             self._client = boto3.session.Session().client(
                 "s3",
                 endpoint_url=self.endpoint_url,
