@@ -3,6 +3,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 
 import type { Run, StringMap } from '../api/types';
 import { formatHours } from './FormSections';
+import { SmallButton } from './SmallButton';
 
 /** Every setting of a run; parameter values masked until revealed. */
 export function RunDetails(props: {
@@ -127,15 +128,13 @@ export function RunDetails(props: {
                   </li>
                 ))}
               </ul>
-              <button
-                type="button"
-                className="jp-mod-styled jp-SageRun-small"
-                data-testid="sagerun-run-reveal"
+              <SmallButton
+                testId="sagerun-run-reveal"
                 disabled={busy}
                 onClick={() => void reveal()}
               >
                 {values ? trans.__('Hide values') : trans.__('Show values')}
-              </button>
+              </SmallButton>
               {error ? (
                 <div className="jp-SageRun-fieldError">{error}</div>
               ) : null}

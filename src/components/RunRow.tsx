@@ -3,6 +3,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 
 import { isTerminal, Run, StringMap } from '../api/types';
 import { RunDetails } from './RunDetails';
+import { SmallButton } from './SmallButton';
 import { StatusBadge } from './StatusBadge';
 
 export interface IRunActions {
@@ -115,62 +116,51 @@ export function RunRow(props: {
         </div>
       ) : null}
       <div className="jp-SageRun-runActions">
-        <button
-          type="button"
-          className="jp-mod-styled jp-SageRun-small"
-          data-testid="sagerun-run-details"
-          aria-expanded={open}
+        <SmallButton
+          testId="sagerun-run-details"
+          ariaExpanded={open}
           onClick={() => setOpen(!open)}
         >
           {open ? trans.__('Hide details') : trans.__('Details')}
-        </button>
+        </SmallButton>
         {!ended ? (
-          <button
-            type="button"
-            className="jp-mod-styled jp-SageRun-small jp-mod-warn"
-            data-testid="sagerun-run-stop"
+          <SmallButton
+            testId="sagerun-run-stop"
+            warn
             disabled={run.status === 'STOPPING'}
             onClick={() => actions.stop(run)}
           >
             {trans.__('Stop')}
-          </button>
+          </SmallButton>
         ) : null}
-        <button
-          type="button"
-          className="jp-mod-styled jp-SageRun-small"
-          data-testid="sagerun-run-again"
+        <SmallButton
+          testId="sagerun-run-again"
           onClick={() => actions.runAgain(run)}
         >
           {trans.__('Run again')}
-        </button>
+        </SmallButton>
         {ended ? (
-          <button
-            type="button"
-            className="jp-mod-styled jp-SageRun-small"
-            data-testid="sagerun-run-open-result"
+          <SmallButton
+            testId="sagerun-run-open-result"
             disabled={working}
             onClick={() => void openResult()}
           >
             {working ? trans.__('Exporting…') : trans.__('Open result')}
-          </button>
+          </SmallButton>
         ) : null}
         {ended ? (
-          <button
-            type="button"
-            className="jp-mod-styled jp-SageRun-small"
-            data-testid="sagerun-run-open-pdf"
+          <SmallButton
+            testId="sagerun-run-open-pdf"
             title={trans.__('Export the result as PDF and open it')}
             disabled={working}
             onClick={() => void openResult('PDF')}
           >
             {trans.__('PDF')}
-          </button>
+          </SmallButton>
         ) : null}
         {ended && actions.diff && run.path ? (
-          <button
-            type="button"
-            className="jp-mod-styled jp-SageRun-small"
-            data-testid="sagerun-run-diff"
+          <SmallButton
+            testId="sagerun-run-diff"
             title={trans.__(
               'Open the result and show its diff against the source notebook (nbdime)'
             )}
@@ -178,7 +168,7 @@ export function RunRow(props: {
             onClick={() => actions.diff && void diff(actions.diff)}
           >
             {trans.__('Diff with source')}
-          </button>
+          </SmallButton>
         ) : null}
       </div>
       {open ? (
