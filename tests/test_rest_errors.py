@@ -82,40 +82,33 @@ async def test_each_modeled_error_reaches_the_client(
     assert answer["error"]["requestId"]
 
 
-async def test_throttling_shorter_than_retries_starts_the_run_once(
-    api: Api, inject: Any, jp_root_dir: Path
+# botocore's standard mode makes three attempts: two throttled answers are absorbed by
+# its retries (the run starts, once); three outlast them (429, nothing starts).
+THROTTLING = [(2, 201, 1), (3, 429, 0)]
+
+
+@pytest.mark.parametrize(
+    ("throttled", "status", "new_runs"), THROTTLING, ids=["shorter-than-retries", "longer"]
+)
+async def test_throttling_against_botocores_retries(
+    api: Api, inject: Any, jp_root_dir: Path, throttled: int, status: int, new_runs: int
 ) -> None:
     project = "thr" + token()[:12]
-    write_notebook(jp_root_dir, "e.ipynb", "x = 1")
-    status, run = await api("POST", "runs", body={"path": "e.ipynb", "projectId": project})
-    assert status == 201, run
-    inject(operation="StartNotebookRun", error="ThrottlingException", count=2)
-    status, again = await api(
-        "POST", "runs", body={"notebookId": run["notebookId"], "projectId": project}
-    )
-    assert status == 201, again
-    status, listed = await api("GET", "runs", params={"projectId": project})
-    assert len(listed["items"]) == 2  # the retried start made one run, not three
-
-
-async def test_throttling_longer_than_retries_is_429_and_starts_nothing(
-    api: Api, inject: Any, jp_root_dir: Path
-) -> None:
-    project = "thl" + token()[:12]
     write_notebook(jp_root_dir, "t.ipynb", "x = 1")
-    status, run = await api("POST", "runs", body={"path": "t.ipynb", "projectId": project})
-    assert status == 201, run
-    status, listed = await api("GET", "runs", params={"projectId": project})
-    before = len(listed["items"])
-    # Three answers outlast botocore's three attempts.
-    inject(operation="StartNotebookRun", error="ThrottlingException", count=3)
-    status, answer = await api(
+    got, run = await api("POST", "runs", body={"path": "t.ipynb", "projectId": project})
+    assert got == 201, run
+
+    inject(operation="StartNotebookRun", error="ThrottlingException", count=throttled)
+    got, answer = await api(
         "POST", "runs", body={"notebookId": run["notebookId"], "projectId": project}
     )
-    assert status == 429, answer
-    assert answer["error"]["retryable"] is True
-    status, listed = await api("GET", "runs", params={"projectId": project})
-    assert len(listed["items"]) == before  # nothing started
+
+    assert got == status, answer
+    if status == 429:
+        assert answer["error"]["code"] == "ThrottlingException"
+        assert answer["error"]["retryable"] is True
+    _, listed = await api("GET", "runs", params={"projectId": project})
+    assert len(listed["items"]) == 1 + new_runs  # retried attempts never add a run
 
 
 async def test_upstream_5xx_is_502(api: Api, inject: Any) -> None:
