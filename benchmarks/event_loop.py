@@ -11,23 +11,13 @@ Targets (issue 4): status latency median < 20 ms and max < 100 ms.
 
 from __future__ import annotations
 
-import argparse
 import sys
-import threading
 import time
 
-from _server import (
-    BACKENDS,
-    Server,
-    StatusPoller,
-    client_token,
-    format_summary,
-    import_notebook,
-    jupyter_server,
-    machine_line,
-    summary_ms,
-    verdict,
-)
+from _cli import benchmark_parser
+from _clients import StatusPoller, client_token, concurrent_posts, import_notebook
+from _server import Server, jupyter_server
+from _stats import format_summary, machine_line, summary_ms, verdict
 
 TARGET_MEDIAN_MS = 20.0
 TARGET_MAX_MS = 100.0
@@ -40,13 +30,10 @@ def idle_baseline(server: Server, seconds: float, interval: float) -> list[float
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser = benchmark_parser(__doc__)
     parser.add_argument("-c", "--concurrency", type=int, default=20, help="run starts at once")
     parser.add_argument("--delay", type=float, default=2.0, help="backend delay, seconds")
     parser.add_argument("--interval", type=float, default=0.01, help="status poll interval, s")
-    parser.add_argument(
-        "--backend", choices=BACKENDS, default="embedded", help="where the local backend runs"
-    )
     args = parser.parse_args(argv)
 
     print(f"machine: {machine_line()}")
@@ -61,39 +48,17 @@ def main(argv: list[str] | None = None) -> int:
         }
         server.local_control("POST", "/_local/faults", fault)
 
-        barrier = threading.Barrier(args.concurrency + 1)
-        durations: list[float] = []
-        statuses: list[int] = []
-        lock = threading.Lock()
-
-        def start_one() -> None:
-            with server.session() as session:
-                # Connect first, so that the starts go out together.
-                session.get(server.url("api/status"), timeout=30)
-                body = {"notebookId": notebook_id, "clientToken": client_token()}
-                barrier.wait()
-                started = time.perf_counter()
-                try:
-                    code = session.post(server.url("sagerun/runs"), json=body, timeout=120)
-                    status = code.status_code
-                except Exception:
-                    status = -1
-                with lock:
-                    durations.append(time.perf_counter() - started)
-                    statuses.append(status)
-
-        threads = [
-            threading.Thread(target=start_one, name=f"start-{i}", daemon=True)
-            for i in range(args.concurrency)
+        bodies = [
+            {"notebookId": notebook_id, "clientToken": client_token()}
+            for _ in range(args.concurrency)
         ]
-        for thread in threads:
-            thread.start()
-        with StatusPoller(server, args.interval) as poller:
-            barrier.wait()
-            began = time.perf_counter()
-            for thread in threads:
-                thread.join(timeout=args.delay + 120)
-            wall = time.perf_counter() - began
+        poller = StatusPoller(server, args.interval)
+        burst = concurrent_posts(
+            server, "sagerun/runs", bodies, timeout=args.delay + 120, during=poller
+        )
+        durations = [answer.seconds for answer in burst.answers]
+        statuses = [answer.status for answer in burst.answers]
+        wall = burst.wall
         pending = server.local_control("GET", "/_local/faults")["pending"]
 
     ok = sum(1 for s in statuses if s == 201)

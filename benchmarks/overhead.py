@@ -29,39 +29,25 @@ the default run (no added latency).
 
 from __future__ import annotations
 
-import argparse
 import random
 import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
-from _server import (
-    BACKENDS,
-    client_token,
-    format_summary,
-    import_notebook,
-    jupyter_server,
-    machine_line,
-    summary_ms,
-    verdict,
-)
+from _cli import benchmark_parser
+from _clients import client_token, import_notebook
+from _server import jupyter_server
+from _stats import format_summary, machine_line, summary_ms, verdict
 
 TARGET_RATIO = 1.15
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser = benchmark_parser(__doc__)
     parser.add_argument("-n", "--runs", type=int, default=200, help="measured calls per side")
     parser.add_argument("--warmup", type=int, default=20, help="unmeasured calls per side first")
     parser.add_argument("--seed", type=int, default=0, help="seed of the order shuffle")
-    parser.add_argument(
-        "--backend",
-        choices=BACKENDS,
-        default="embedded",
-        help="local backend inside the Jupyter server (default, as --SageRun.backend=local "
-        "runs) or in a process of its own (as `jupyter sagerun local`)",
-    )
     parser.add_argument(
         "--simulated-latency-ms",
         type=float,

@@ -13,7 +13,6 @@ Target (issue 4): the unchanged second run uploads nothing (0 bytes).
 
 from __future__ import annotations
 
-import argparse
 import base64
 import random
 import sys
@@ -22,17 +21,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from _server import (
-    BACKENDS,
-    Server,
-    StatusPoller,
-    client_token,
-    jupyter_server,
-    machine_line,
-    start_run,
-    summary_ms,
-    verdict,
-)
+from _cli import benchmark_parser
+from _clients import StatusPoller, client_token, start_run
+from _server import Server, jupyter_server
+from _stats import machine_line, summary_ms, verdict
 
 NOTEBOOK = "big/large-notebook.ipynb"
 
@@ -115,13 +107,10 @@ def measure(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser = benchmark_parser(__doc__)
     parser.add_argument("--megabytes", type=float, default=20.0, help="notebook size, MB")
     parser.add_argument("--seed", type=int, default=0, help="seed of the notebook's outputs")
     parser.add_argument("--interval", type=float, default=0.02, help="status poll interval, s")
-    parser.add_argument(
-        "--backend", choices=BACKENDS, default="embedded", help="where the local backend runs"
-    )
     args = parser.parse_args(argv)
 
     print(f"machine: {machine_line()}")

@@ -1,0 +1,24 @@
+"""The command line every server benchmark starts from."""
+
+from __future__ import annotations
+
+import argparse
+
+if __package__:  # benchmarks._cli
+    from ._server import BACKENDS
+else:  # _cli, from a script
+    from _server import BACKENDS
+
+
+def benchmark_parser(doc: str | None) -> argparse.ArgumentParser:
+    """A parser described by the first paragraph of the script's docstring, with
+    ``--backend``: where the local backend runs."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0] if doc else None)
+    parser.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default="embedded",
+        help="local backend inside the Jupyter server (default, as --SageRun.backend=local "
+        "runs) or in a process of its own (as `jupyter sagerun local`)",
+    )
+    return parser
