@@ -131,6 +131,7 @@ def jupyter_server(
     extra_args: Sequence[str] = (),
     startup_timeout: float = 90.0,
     keep_tmp: bool = False,
+    token: str | None = None,
 ) -> Iterator[Server]:
     """Start the server, wait until it and its local backend answer, yield, stop it.
 
@@ -149,7 +150,7 @@ def jupyter_server(
     root = tmp / "root"
     root.mkdir()
     log_path = tmp / "server.log"
-    token = secrets.token_hex(16)
+    token = token or secrets.token_hex(16)
     env = {
         **os.environ,
         # Nobody's own Jupyter config or runtime files play a part.

@@ -120,7 +120,20 @@ class SageRunHandler(ExtensionHandlerMixin, APIHandler):
             ).to_json()
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
+        if status == 405:
+            # RFC 9110 §15.5.6: a 405 lists the methods the resource does support.
+            self.set_header("Allow", ", ".join(self.allowed_methods()))
         self.finish(json.dumps(body))
+
+    @classmethod
+    def allowed_methods(cls) -> list[str]:
+        """The methods this handler implements (tornado's own stubs answer 405)."""
+        stub = tornado.web.RequestHandler
+        return [
+            method
+            for method in cls.SUPPORTED_METHODS
+            if getattr(cls, method.lower(), None) is not getattr(stub, method.lower(), None)
+        ]
 
     def _request_id(self) -> str:
         if not hasattr(self, "_sagerun_request_id"):

@@ -11,19 +11,35 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError
+from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from .errors import FieldError, SageRunError, validation_error
 
 _Model = TypeVar("_Model", bound=BaseModel)
 
 
-class StartRunBody(BaseModel):
-    """``POST sagerun/runs``: a workspace ``path`` or an SMUS ``notebookId``, and the
-    StartNotebookRun settings under DataZone's own names."""
+class _Body(BaseModel):
+    """A JSON request body: every field is optional, but a field that is given must
+    have a value. ``None`` in these models means "not given"; a JSON ``null`` is not
+    a string, an object or a format (the spec allows none), so it is refused by name
+    rather than taken for absent."""
 
     # An unknown top-level field is most likely a typo the user would want to hear about.
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _given_means_not_null(cls, value: Any) -> Any:
+        # Runs only for fields present in the body (defaults are not validated).
+        if value is None:
+            raise PydanticCustomError("null", "must not be null; leave the field out instead")
+        return value
+
+
+class StartRunBody(_Body):
+    """``POST sagerun/runs``: a workspace ``path`` or an SMUS ``notebookId``, and the
+    StartNotebookRun settings under DataZone's own names."""
 
     path: StrictStr | None = None
     notebookId: StrictStr | None = None
@@ -56,20 +72,16 @@ class StartRunBody(BaseModel):
         return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
 
 
-class OutputBody(BaseModel):
+class OutputBody(_Body):
     """``POST sagerun/runs/{runId}/output``."""
-
-    model_config = ConfigDict(extra="forbid")
 
     format: Literal["IPYNB", "PDF"] = "IPYNB"
     domainId: StrictStr | None = None
     projectId: StrictStr | None = None
 
 
-class StopBody(BaseModel):
+class StopBody(_Body):
     """``POST sagerun/runs/{runId}/stop``: the body may be empty."""
-
-    model_config = ConfigDict(extra="forbid")
 
     domainId: StrictStr | None = None
     projectId: StrictStr | None = None

@@ -177,6 +177,7 @@ class RunService:
     def list_runs(self, query: ListRunsQuery) -> dict[str, Any]:
         ctx = self.context(query.domainId, query.projectId)
         notebook_id = query.notebookId
+        rel_path = None
         if query.path is not None:
             if notebook_id is not None:
                 message = "give at most one of path and notebookId"
@@ -184,22 +185,26 @@ class RunService:
                     [FieldError("path", message), FieldError("notebookId", message)]
                 )
             rel_path = self.workspace.normalize(query.path)
-            notebook_id = self.syncer.lookup(str(ctx.domain_id), str(ctx.project_id), rel_path)
-            if notebook_id is None:
-                # Never run from here, so no run of it can exist.
-                return {"items": [], "nextToken": None}
         params = _drop_none(
             {
                 "domainIdentifier": ctx.domain_id,
                 "owningProjectIdentifier": ctx.project_id,
-                "notebookIdentifier": notebook_id,
+                "notebookIdentifier": _PENDING_NOTEBOOK if rel_path is not None else notebook_id,
                 "status": query.status,
                 "maxResults": query.maxResults,
                 "nextToken": query.nextToken,
                 "sortOrder": "DESCENDING",
             }
         )
+        # Checked before the lookup below: a bad status or page size is a 400 even for
+        # a notebook never run from here, not an empty list.
         _check("ListNotebookRuns", params)
+        if rel_path is not None:
+            notebook_id = self.syncer.lookup(str(ctx.domain_id), str(ctx.project_id), rel_path)
+            if notebook_id is None:
+                # Never run from here, so no run of it can exist.
+                return {"items": [], "nextToken": None}
+            params["notebookIdentifier"] = notebook_id
         answer = self._call(ctx, "ListNotebookRuns", params)
         paths: dict[str, str | None] = {}
         items = []

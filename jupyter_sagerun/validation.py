@@ -107,7 +107,12 @@ def _check_structure(shape: StructureShape, value: Any, path: str, out: list[Fie
         member = shape.members.get(name)
         if member is None:
             out.append(FieldError(_join(path, name), "is not a known field"))
-        elif item is not None:
+        elif item is None:
+            # botocore refuses a None member when the call is made, which is after the
+            # notebook was uploaded and imported; a required one is reported above.
+            if name not in shape.required_members:
+                out.append(FieldError(_join(path, name), "must not be null"))
+        else:
             _check(member, item, _join(path, name), out)
     if shape.metadata.get("union"):
         present = [k for k, v in value.items() if v is not None]
