@@ -64,10 +64,11 @@ def _die_with_parent() -> None:
     _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def kill_group(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM, then SIGKILL, to the process group we created for ``process`` (its id
-    is the process's pid): also reaches any child it left behind."""
-    for sig, wait in ((signal.SIGTERM, 5.0), (signal.SIGKILL, 5.0)):
+def kill_group(process: subprocess.Popen[bytes], term_wait: float = 5.0) -> None:
+    """SIGTERM, then (after ``term_wait`` seconds) SIGKILL, to the process group we
+    created for ``process`` (its id is the process's pid): also reaches any child it
+    left behind."""
+    for sig, wait in ((signal.SIGTERM, term_wait), (signal.SIGKILL, 5.0)):
         try:
             os.killpg(process.pid, sig)
         except ProcessLookupError:

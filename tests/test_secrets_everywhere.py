@@ -33,8 +33,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -47,6 +45,8 @@ from typing import Any
 import nbformat
 import pytest
 import requests
+
+from benchmarks._processes import free_port, kill_group
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -117,32 +117,6 @@ def found_in(data: bytes, secrets: dict[str, str]) -> list[str]:
 
 
 # --- processes -----------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((LOOPBACK, 0))
-        return int(sock.getsockname()[1])
-
-
-def kill_group(process: subprocess.Popen[bytes], term_wait: float = 15.0) -> None:
-    """SIGTERM, then SIGKILL, to the process group we made for ``process`` (its pid),
-    children included. A backend's runners have sessions of their own: it kills them
-    itself when it stops on SIGTERM."""
-    for sig, wait in ((signal.SIGTERM, term_wait), (signal.SIGKILL, 5.0)):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            break
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=wait)
-        if process.poll() is not None:
-            try:
-                os.killpg(process.pid, 0)
-            except ProcessLookupError:
-                break
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        process.wait(timeout=1)
 
 
 def session(token: str | None = None) -> requests.Session:
@@ -375,7 +349,7 @@ def stack(tmp_path: Path, canaries: Canaries) -> Iterator[Stack]:
     finally:
         if server is not None:
             _stop_server(server, url, token)
-        kill_group(backend)  # SIGTERM first: the backend stops cleanly on it
+        kill_group(backend, term_wait=15)  # SIGTERM first: the backend stops cleanly on it
 
 
 def write_notebook(path: Path, marker: str) -> None:
@@ -533,7 +507,7 @@ def test_no_secret_in_any_log_file_or_answer(stack: Stack, canaries: Canaries) -
 
     # Both programs stopped: everything they wrote is flushed and closed.
     _stop_server(stack.server, stack.server_url, stack.token)
-    kill_group(stack.backend)
+    kill_group(stack.backend, term_wait=15)
     print(f"end to end {time.monotonic() - begun:.1f}s")
 
     check_outputs(stack, canaries, run_id)
