@@ -27,8 +27,11 @@ grep -q 'etc/jupyter/jupyter_server_config.d/jupyter_sagerun.json' <<<"$contents
 venv=$(mktemp -d)/venv
 "$PYTHON" -m venv "$venv"
 # PATH holds only the venv: no node, no jlpm, no system jupyter.
+# (A find-links entry that does not exist on this machine makes pip warn once per
+# package; those lines are dropped, pip's own exit status still decides.)
 env -i HOME="$HOME" PATH="$venv/bin" PIP_FIND_LINKS="${PIP_FIND_LINKS:-}" \
-  "$venv/bin/python" -m pip install --quiet "$wheel"
+  "$venv/bin/python" -m pip install --quiet "$wheel" 2>&1 |
+  sed '/is ignored: it is neither a file nor a directory/d'
 env -i HOME="$HOME" PATH="$venv/bin" "$venv/bin/jupyter" labextension list 2>&1 |
   grep -E 'jupyter_sagerun .*enabled.*OK' ||
   { echo "labextension not enabled from the wheel" >&2; exit 1; }
