@@ -123,6 +123,27 @@ def _boto_client(service: str, endpoint_url: str) -> Any:
 BACKENDS = ("embedded", "standalone")
 
 
+def server_command(port: int, token: str, root: Path, tmp: Path) -> list[str]:
+    """``jupyter-server`` on loopback with the extension on, a known token and
+    throw-away root and state, under this interpreter; the backend is the caller's."""
+    return [
+        sys.executable,
+        "-m",
+        "jupyter_server",
+        "--no-browser",
+        f"--ServerApp.ip={LOOPBACK}",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--ServerApp.allow_root=True",
+        "--ServerApp.jpserver_extensions={'jupyter_sagerun': True}",
+        f"--SageRun.state_dir={tmp / 'sagerun-state'}",
+        # No SMUS space here, whatever the machine running this has.
+        f"--SageRun.metadata_path={tmp / 'no-metadata.json'}",
+    ]
+
+
 @contextlib.contextmanager
 def jupyter_server(
     *,
@@ -182,20 +203,8 @@ def jupyter_server(
         for _attempt in range(3):  # a free port can be taken between probe and bind
             port = free_port()
             args = [
-                sys.executable,
-                "-m",
-                "jupyter_server",
-                "--no-browser",
-                f"--ServerApp.ip={LOOPBACK}",
-                f"--ServerApp.port={port}",
-                "--ServerApp.port_retries=0",
-                f"--IdentityProvider.token={token}",
-                f"--ServerApp.root_dir={root}",
-                "--ServerApp.allow_root=True",
-                "--ServerApp.jpserver_extensions={'jupyter_sagerun': True}",
+                *server_command(port, token, root, tmp),
                 "--SageRun.backend=local",
-                f"--SageRun.state_dir={tmp / 'sagerun-state'}",
-                f"--SageRun.metadata_path={tmp / 'no-metadata.json'}",
                 *backend_args,
                 *extra_args,
             ]

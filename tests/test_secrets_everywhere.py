@@ -47,6 +47,7 @@ import pytest
 import requests
 
 from benchmarks._processes import free_port, kill_group
+from benchmarks._server import server_command
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -303,18 +304,8 @@ def stack(tmp_path: Path, canaries: Canaries) -> Iterator[Stack]:
         )
         server = _popen(
             [
-                sys.executable,
-                "-m",
-                "jupyter_server",
+                *server_command(port, token, root, tmp),
                 "--debug",
-                "--no-browser",
-                f"--ServerApp.ip={LOOPBACK}",
-                f"--ServerApp.port={port}",
-                "--ServerApp.port_retries=0",
-                f"--IdentityProvider.token={token}",
-                f"--ServerApp.root_dir={root}",
-                "--ServerApp.allow_root=True",
-                "--ServerApp.jpserver_extensions={'jupyter_sagerun': True}",
                 "--SageRun.log_level=DEBUG",
                 "--SageRun.backend=aws",
                 f"--SageRun.endpoint_url={info['endpoint_url']}",
@@ -323,8 +314,6 @@ def stack(tmp_path: Path, canaries: Canaries) -> Iterator[Stack]:
                 f"--SageRun.domain_id={DOMAIN}",
                 f"--SageRun.project_id={PROJECT}",
                 f"--SageRun.region={info['region']}",
-                f"--SageRun.state_dir={tmp / 'sagerun-state'}",
-                f"--SageRun.metadata_path={tmp / 'no-metadata.json'}",
             ],
             tmp,
             "server",
