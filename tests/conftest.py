@@ -87,6 +87,9 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line("markers", "sagerun(**traits): SageRun traits for this test's server")
     config.addinivalue_line("markers", "deny_sagerun: an authorizer that refuses sagerun")
+    config.addinivalue_line(
+        "markers", "standalone(*args): options of test_hardening_restart's standalone backend"
+    )
 
 
 @pytest.fixture

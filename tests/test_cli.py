@@ -8,6 +8,7 @@ last tests let a command start a detached backend of its own and clean it up.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -239,7 +240,9 @@ def detached(tmp_path: Path) -> Iterator[Cli]:
     yield Cli(work, state, tmp_path)
     info = read_info(state)
     if info is not None:
-        os.kill(info.pid, signal.SIGTERM)
+        # It may have just idled out by itself.
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(info.pid, signal.SIGTERM)
     deadline = time.monotonic() + 30
     # Not our child, so no waitpid: the kernel frees the lock when it is gone.
     while lock_is_held(state) and time.monotonic() < deadline:
@@ -264,6 +267,55 @@ def test_a_run_outlives_the_command_on_a_detached_backend(detached: Cli) -> None
     assert read_info(detached.local_state) == info
     stopped = detached("stop", run_id, "--json")
     assert stopped.returncode == 0 and json.loads(stopped.stdout)["status"] == "STOPPED"
+
+
+def _cmdline(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+
+
+def _released_within(state: Path, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while lock_is_held(state) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not lock_is_held(state)
+
+
+@pytest.mark.timeout(90)
+def test_the_detached_backend_idles_out_but_not_under_a_run(detached: Cli) -> None:
+    from jupyter_sagerun.cli.localproc import DETACHED_IDLE_TIMEOUT
+
+    # Unset (0, never): a command's backend gets the default, nobody stops it by hand.
+    listed = detached("list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    info = read_info(detached.local_state)
+    assert info is not None and info.pid != os.getpid()
+    assert f"--LocalBackend.idle_timeout={DETACHED_IDLE_TIMEOUT}" in _cmdline(info.pid)
+    os.kill(info.pid, signal.SIGTERM)
+    assert _released_within(detached.local_state, 30)
+
+    # Set: the user's value. A run started without --wait keeps it alive (queued here).
+    write_notebook(detached.cwd / "slow.ipynb", "import time\ntime.sleep(300)")
+    detached.options += [
+        "--LocalBackend.idle_timeout=2",
+        "--LocalBackend.max_concurrent_runs=0",
+    ]
+    started = detached("run", "slow.ipynb", "--json")
+    assert started.returncode == 0, started.stderr
+    run_id = json.loads(started.stdout)["id"]
+    info = read_info(detached.local_state)
+    assert info is not None
+    assert "--LocalBackend.idle_timeout=2.0" in _cmdline(info.pid)
+    time.sleep(5)  # well past the timeout
+    assert read_info(detached.local_state) == info and lock_is_held(detached.local_state)
+    stopped = detached("stop", run_id, "--json")
+    assert stopped.returncode == 0, stopped.stderr
+    # Nothing active any more: it goes by itself, leaving no backend.json behind.
+    assert _released_within(detached.local_state, 20), "the idle backend did not stop"
+    assert read_info(detached.local_state) is None
+    # And the next command starts a new one that still has the run.
+    shown = detached("status", run_id, "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["status"] == "STOPPED"
 
 
 def test_the_command_reads_the_same_settings_as_the_server_extension() -> None:

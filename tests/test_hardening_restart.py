@@ -1,14 +1,18 @@
 """``kill -9`` of a standalone local backend in the middle of a run, then a restart on
-new ports, seen through one Jupyter server that is never restarted.
+new ports, seen through one Jupyter server that is never restarted; and a standalone
+backend that goes away for good (idled out, killed and not restarted), which the
+server replaces with its own.
 
 The server finds the backend the way JupyterLab finds a ``jupyter sagerun local``
 started by hand: it owns the state directory the server's own ``LocalBackend`` would
 use (discovery through ``backend.json``), so the server connects instead of starting
-its own, and must follow it when it comes back elsewhere.
+its own, must follow it when it comes back elsewhere, and takes the state over when
+nobody holds it any more.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import subprocess
@@ -21,6 +25,8 @@ import pytest
 from conftest import Api, sagerun_config, wait_for, write_notebook
 from traitlets.config import Config
 
+from jupyter_sagerun.local.discovery import lock_is_held, read_info
+
 pytestmark = pytest.mark.timeout(180)
 
 REPO = Path(__file__).resolve().parent.parent
@@ -29,7 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 class Standalone:
     """``python -m jupyter_sagerun.local`` on a state directory, ports picked by the OS."""
 
-    def __init__(self, state_dir: Path) -> None:
+    def __init__(self, state_dir: Path, *args: str) -> None:
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -38,12 +44,14 @@ class Standalone:
                 "--port=0",
                 "--s3-port=0",
                 f"--state-dir={state_dir}",
-                "--max-concurrent-runs=2",
+                *(args or ["--max-concurrent-runs=2"]),
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
             env={**os.environ, "PYTHONPATH": str(REPO)},
+            # Its own group, so that cleanup reaches whatever it started.
+            start_new_session=True,
         )
         self.endpoint = ""
         assert self.process.stdout is not None
@@ -70,15 +78,18 @@ def standalones(tmp_path: Path) -> Iterator[list[Standalone]]:
             try:
                 each.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                each.process.kill()
+                os.killpg(each.process.pid, 9)
                 each.process.wait()
 
 
 @pytest.fixture
-def jp_server_config(tmp_path: Path, standalones: list[Standalone]) -> Config:
+def jp_server_config(
+    request: pytest.FixtureRequest, tmp_path: Path, standalones: list[Standalone]
+) -> Config:
     # The standalone backend owns the state directory the server's LocalBackend is
     # configured with: the server finds it there and connects instead of starting one.
-    standalones.append(Standalone(tmp_path / "local-backend"))
+    marker = request.node.get_closest_marker("standalone")
+    standalones.append(Standalone(tmp_path / "local-backend", *(marker.args if marker else ())))
     return sagerun_config(tmp_path)
 
 
@@ -98,11 +109,8 @@ async def test_kill_9_mid_run_then_restart_on_new_ports(
     await wait_for(api, run["id"], {"RUNNING"}, timeout=90)
 
     first.kill_9()
-    status, answer = await api("GET", "runs")
-    assert status == 503, answer
-    assert answer["error"]["code"] == "EndpointUnreachable"
-    assert answer["error"]["retryable"] is True
-
+    # Restarted before the server's next request (a request in between would find
+    # nobody holding the state and start the server's own backend: see below).
     second = Standalone(tmp_path / "local-backend")
     standalones.append(second)
     assert second.endpoint != first.endpoint  # the realistic case: another port
@@ -125,3 +133,70 @@ async def test_kill_9_mid_run_then_restart_on_new_ports(
     assert status == 201, after
     done = await wait_for(api, after["id"], timeout=120)
     assert done["status"] == "SUCCEEDED", done
+
+
+def _owned_by_this_server(sagerun_app: object, state_dir: Path) -> None:
+    assert sagerun_app.local_backend is not None  # type: ignore[attr-defined]
+    info = read_info(state_dir)
+    assert info is not None and info.pid == os.getpid()
+    assert lock_is_held(state_dir)
+
+
+@pytest.mark.standalone("--idle-timeout=2", "--max-concurrent-runs=0")  # replaces the default
+async def test_a_peer_that_idles_out_is_replaced_by_the_server(
+    api: Api, jp_root_dir: Path, tmp_path: Path, standalones: list[Standalone], sagerun_app: object
+) -> None:
+    peer = standalones[0]
+    state = tmp_path / "local-backend"
+    status, context = await api("GET", "context")
+    assert status == 200 and context["endpointUrl"] == peer.endpoint, context
+    write_notebook(jp_root_dir, "quick.ipynb", "x = 1")
+    status, run = await api("POST", "runs", body={"path": "quick.ipynb"})
+    assert status == 201 and run["status"] == "QUEUED", run  # the peer runs nothing
+    status, stopped = await api("POST", "runs", run["id"], "stop")
+    assert status == 200, stopped
+
+    # Nothing active, no request: the peer goes by itself.
+    await asyncio.get_running_loop().run_in_executor(None, peer.process.wait, 30)
+    assert peer.process.returncode == 0
+    assert read_info(state) is None and not lock_is_held(state)
+
+    # The next request starts the server's own backend on the same state: the earlier
+    # run is still there, and new ones run (this backend runs up to 4).
+    status, listed = await api("GET", "runs")
+    assert status == 200, listed
+    assert run["id"] in [item["id"] for item in listed["items"]]
+    _owned_by_this_server(sagerun_app, state)
+    status, context = await api("GET", "context")
+    assert status == 200 and context["endpointUrl"] != peer.endpoint, context
+    status, after = await api("POST", "runs", body={"path": "quick.ipynb"})
+    assert status == 201, after
+    done = await wait_for(api, after["id"], timeout=60)
+    assert done["status"] == "SUCCEEDED", done
+
+
+async def test_a_peer_killed_and_not_restarted_is_replaced_by_the_server(
+    api: Api, jp_root_dir: Path, tmp_path: Path, standalones: list[Standalone], sagerun_app: object
+) -> None:
+    peer = standalones[0]
+    state = tmp_path / "local-backend"
+    write_notebook(jp_root_dir, "long.ipynb", "import time\ntime.sleep(600)")
+    status, run = await api("POST", "runs", body={"path": "long.ipynb"})
+    assert status == 201, run
+    await wait_for(api, run["id"], {"RUNNING"}, timeout=90)
+
+    peer.kill_9()  # backend.json stays behind, naming a dead process
+    # Concurrent requests: one of them starts the backend, all of them use it.
+    answers = await asyncio.gather(*(api("GET", "runs") for _ in range(5)))
+    for status, listed in answers:
+        assert status == 200, listed
+        assert run["id"] in [item["id"] for item in listed["items"]]
+    _owned_by_this_server(sagerun_app, state)
+    # The run the dead backend left active ends with the reason, as on any restart.
+    ended = await wait_for(api, run["id"], timeout=30)
+    assert ended["status"] == "FAILED", ended
+    assert "restarted while the run was active" in ended["error"]["message"]
+    status, fresh = await api("POST", "runs", body={"path": "long.ipynb"})
+    assert status == 201, fresh
+    status, stopped = await api("POST", "runs", fresh["id"], "stop")
+    assert status == 200, stopped

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import Api, token, wait_for, write_notebook
+
+from jupyter_sagerun.local.discovery import read_info
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -113,3 +116,18 @@ async def test_restarted_backend_still_lists_every_earlier_run(
     status, after = await api("POST", "runs", body={"path": "history.ipynb"})
     assert status == 201, after
     assert after["notebookId"] == one["notebookId"]
+
+
+@pytest.mark.embedded(idle_timeout=1)
+async def test_an_embedded_backend_ignores_the_idle_timeout(api: Api, sagerun_app: Any) -> None:
+    # LocalBackend.idle_timeout is the standalone command's: a backend embedded in a
+    # Jupyter server lives as long as the server, whatever the setting says.
+    status, context = await api("GET", "context")
+    assert status == 200, context
+    backend = sagerun_app.local_backend
+    await asyncio.sleep(3)  # three timeouts without a request
+    status, again = await api("GET", "context")
+    assert status == 200 and again["endpointUrl"] == context["endpointUrl"], again
+    info = read_info(backend.state_dir)
+    assert info is not None and info.pid == os.getpid()
+    assert sagerun_app.local_backend is backend

@@ -4,7 +4,9 @@ A command must not embed the backend: it would die with the command, taking a ru
 started without ``--wait`` with it. So the command connects to the backend that owns
 the state directory (the one embedded in a JupyterLab, or one an earlier command
 started), and otherwise starts ``jupyter sagerun local`` in a session of its own that
-outlives the command, its output going to ``<state_dir>/backend.log``.
+outlives the command, its output going to ``<state_dir>/backend.log``. That backend
+stops by itself once idle (no run that has not ended, no request) for
+``LocalBackend.idle_timeout`` seconds, ``DETACHED_IDLE_TIMEOUT`` unless that is set.
 """
 
 from __future__ import annotations
@@ -23,6 +25,12 @@ from ..wiring import running_endpoints
 
 LOG_FILE = "backend.log"
 START_TIMEOUT = 60.0
+#: The idle timeout of a backend a command starts, unless LocalBackend.idle_timeout is
+#: set: nobody stops a detached backend by hand. 15 minutes covers a user's next
+#: command in the same sitting (so it rarely pays the start-up again) and does not
+#: leave a process holding ports for days on a laptop, or orphaned after CI. Runs keep
+#: it alive (a queued one too), so a run started without --wait is never cut short.
+DETACHED_IDLE_TIMEOUT = 900.0
 
 
 def _unreachable(message: str) -> SageRunError:
@@ -31,10 +39,14 @@ def _unreachable(message: str) -> SageRunError:
 
 def backend_command(backend: LocalBackend) -> list[str]:
     """``jupyter sagerun local`` with every LocalBackend setting this command resolved
-    (from its config files and command line), since the child reads neither."""
+    (from its config files and command line), since the child reads neither; an
+    idle timeout of 0 (never) becomes ``DETACHED_IDLE_TIMEOUT``."""
     command = [sys.executable, "-m", "jupyter_sagerun.local", "--quiet"]
     for name in sorted(backend.trait_names(config=True)):
-        command.append(f"--LocalBackend.{name}={getattr(backend, name)}")
+        value = getattr(backend, name)
+        if name == "idle_timeout" and not value:
+            value = DETACHED_IDLE_TIMEOUT
+        command.append(f"--LocalBackend.{name}={value}")
     return command
 
 
@@ -46,32 +58,39 @@ def ensure_local_backend(backend: LocalBackend, timeout: float = START_TIMEOUT) 
         return running_endpoints(found)
     state.mkdir(parents=True, exist_ok=True)
     child: subprocess.Popen[bytes] | None = None
-    if not lock_is_held(state):
-        with open(state / LOG_FILE, "ab") as log_file:
-            child = subprocess.Popen(
-                backend_command(backend),
-                stdin=subprocess.DEVNULL,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-                # Its own session: Ctrl-C in this terminal and the end of this command
-                # must not reach it.
-                start_new_session=True,
-                close_fds=True,
-            )
-    # Else a backend is starting right now (another command, a JupyterLab): wait for it.
+    # While the lock is held, a backend is starting right now (another command, a
+    # JupyterLab), or stopping (idled out): wait for it, and start ours once the lock
+    # is free.
     give_up = time.monotonic() + timeout
     while time.monotonic() < give_up:
         found = find_running_backend(state)
         if found is not None:
             return running_endpoints(found)
-        if child is not None and child.poll() is not None and not lock_is_held(state):
-            # Ours exited and nobody else took the state: it failed to start.
-            raise _unreachable(
-                f"The local backend did not start (exit code {child.returncode}); "
-                f"see {state / LOG_FILE}."
-            )
+        if not lock_is_held(state):
+            if child is None:
+                child = _spawn(backend, state)
+            elif child.poll() is not None:
+                # Ours exited and nobody else took the state: it failed to start.
+                raise _unreachable(
+                    f"The local backend did not start (exit code {child.returncode}); "
+                    f"see {state / LOG_FILE}."
+                )
         time.sleep(0.1)
     raise _unreachable(
         f"The local backend on {state} did not answer within {timeout:.0f} s; "
         f"see {state / LOG_FILE}."
     )
+
+
+def _spawn(backend: LocalBackend, state: Path) -> subprocess.Popen[bytes]:
+    with open(state / LOG_FILE, "ab") as log_file:
+        return subprocess.Popen(
+            backend_command(backend),
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            # Its own session: Ctrl-C in this terminal and the end of this command
+            # must not reach it.
+            start_new_session=True,
+            close_fds=True,
+        )

@@ -45,6 +45,7 @@ class LocalBackendApp(Application):
         "max-concurrent-runs": "LocalBackend.max_concurrent_runs",
         "log-level": "Application.log_level",
         "runner-log-level": "LocalBackend.runner_log_level",
+        "idle-timeout": "LocalBackend.idle_timeout",
     }
     flags = {
         "quiet": ({"LocalBackendApp": {"quiet": True}}, "Do not print the endpoints."),
@@ -54,6 +55,11 @@ class LocalBackendApp(Application):
     def start(self) -> None:
         backend = LocalBackend(parent=self)
         stop = threading.Event()
+        idled: list[float] = []
+
+        def on_idle(seconds: float) -> None:
+            idled.append(seconds)
+            stop.set()
 
         def on_signal(signum: int, frame: Any) -> None:
             stop.set()
@@ -68,6 +74,9 @@ class LocalBackendApp(Application):
             print(f"jupyter sagerun local: {exc}", file=sys.stderr, flush=True)
             self.exit(1)
         try:
+            # Here, not in LocalBackend.start(): a backend embedded in a Jupyter server
+            # lives as long as the server, whatever its idle_timeout says.
+            backend.watch_idle(on_idle)
             if not self.quiet:
                 print(
                     _EXAMPLES.format(
@@ -84,6 +93,12 @@ class LocalBackendApp(Application):
             # wait() with a timeout keeps the main thread able to run signal handlers.
             while not stop.wait(0.5):
                 pass
+            if idled:
+                self.log.info(
+                    "SageRun local backend: idle for %.0f s (idle_timeout %g s), stopping",
+                    idled[0],
+                    backend.idle_timeout,
+                )
         finally:
             backend.stop()
 

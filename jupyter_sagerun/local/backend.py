@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,7 @@ from .discovery import (
     write_info,
 )
 from .faults import Faults
+from .idle import Activity, IdleWatch
 from .s3 import REGION, LocalS3
 
 if TYPE_CHECKING:
@@ -59,6 +61,17 @@ class LocalBackend(LoggingConfigurable):
         "written to runs/<id>/runner.log. Records that carry cell sources or kernel "
         "messages (parameter values, outputs) are dropped at every level.",
     )
+    idle_timeout = Float(
+        0.0,
+        min=0.0,
+        config=True,
+        help="Seconds without activity after which `jupyter sagerun local` stops by "
+        "itself, as on Ctrl+C (0: never). Activity: a run that has not ended (a queued "
+        "one too), a DataZone API request, an import or export in progress; health "
+        "probes are not. A backend started by a `jupyter sagerun` command gets 900 "
+        "unless this is set. Ignored by a backend embedded in a Jupyter server, which "
+        "lives as long as the server.",
+    )
 
     region = REGION
     # How long start() waits for a backend that holds the lock but is still starting
@@ -84,7 +97,9 @@ class LocalBackend(LoggingConfigurable):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._state_lock: StateLock | None = None
+        self._idle_watch: IdleWatch | None = None
         self.faults = Faults()
+        self.activity = Activity()
 
     # -- addresses -------------------------------------------------------------------
 
@@ -172,7 +187,9 @@ class LocalBackend(LoggingConfigurable):
         assert self._operations is not None and self._executor is not None
         from .server import ServerContext, make_app
 
-        context = ServerContext(self._operations.handler, self.faults, self._executor, self.log)
+        context = ServerContext(
+            self._operations.handler, self.faults, self._executor, self.log, self.activity
+        )
         ready = threading.Event()
         failure: list[BaseException] = []
 
@@ -207,6 +224,29 @@ class LocalBackend(LoggingConfigurable):
         if failure:
             raise failure[0]
 
+    def watch_idle(self, on_idle: Callable[[float], None]) -> None:
+        """Call ``on_idle(seconds)`` (from a thread of its own, once) when the started
+        backend has been idle for ``idle_timeout`` seconds; nothing when that is 0.
+        Only the standalone command asks: the stop is its caller's to make."""
+        with self._lock:
+            if not self._started or self.idle_timeout <= 0 or self._idle_watch is not None:
+                return
+            self.activity.touch()  # the idle clock starts now, not at construction
+            self._idle_watch = IdleWatch(
+                self.idle_timeout, self.activity, self._busy, on_idle, self.log
+            )
+            self._idle_watch.start()
+
+    def _busy(self) -> bool:
+        """A run not ended (QUEUED included) or an import/export in progress. Reads
+        SQLite: called on the idle watcher's thread, never on the event loop."""
+        from .scheduler import ACTIVE
+
+        store, operations = self._store, self._operations
+        if store is None or operations is None:
+            return False
+        return operations.busy() or store.count("runs", ("QUEUED", *ACTIVE)) > 0
+
     def stop(self) -> None:
         """Stop serving and kill every run's processes; safe to call twice. Runs that
         were active end FAILED, with a message saying why, when a backend next starts
@@ -221,6 +261,9 @@ class LocalBackend(LoggingConfigurable):
 
     def _stop_parts(self) -> None:
         # Also the cleanup of a start() that failed halfway: each part may be missing.
+        if self._idle_watch is not None:
+            self._idle_watch.stop()
+            self._idle_watch = None
         if self._loop is not None and self._thread is not None:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=10)

@@ -13,8 +13,9 @@ import logging
 import secrets
 import shutil
 import string
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,9 @@ class Operations:
         # One sync worker applies a notebook's syncs in the order they arrived.
         self._syncs = ThreadPoolExecutor(1, thread_name_prefix="sagerun-sync")
         self._exports = ThreadPoolExecutor(2, thread_name_prefix="sagerun-export")
+        # Imports, syncs and exports submitted and not yet done (the idle check's).
+        self._jobs = 0
+        self._jobs_lock = threading.Lock()
 
     def handler(self, operation: str) -> Callable[[Params], Record]:
         method: Callable[[Params], Record] = getattr(self, operation)
@@ -71,9 +75,29 @@ class Operations:
         """Finish the imports and exports an earlier backend left in progress."""
         for record in self.store.by_status("notebooks", ["SYNC_IN_PROGRESS"]):
             if record.get("_sourceUri"):
-                self._syncs.submit(self._sync, record["id"], record["_sourceUri"])
+                self._submit(self._syncs, self._sync, record["id"], record["_sourceUri"])
         for record in self.store.by_status("exports", ["IN_PROGRESS"]):
-            self._exports.submit(self._export, record["id"])
+            self._submit(self._exports, self._export, record["id"])
+
+    def busy(self) -> bool:
+        """Whether an import, sync or export is queued or being worked on."""
+        with self._jobs_lock:
+            return self._jobs > 0
+
+    def _submit(self, pool: ThreadPoolExecutor, job: Callable[..., None], *args: Any) -> None:
+        with self._jobs_lock:
+            self._jobs += 1
+        try:
+            future = pool.submit(job, *args)
+        except BaseException:
+            self._job_done(None)
+            raise
+        # Also called for a job cancelled at shutdown.
+        future.add_done_callback(self._job_done)
+
+    def _job_done(self, _: Future[None] | None) -> None:
+        with self._jobs_lock:
+            self._jobs -= 1
 
     def shutdown(self) -> None:
         self._syncs.shutdown(wait=True, cancel_futures=True)
@@ -175,7 +199,7 @@ class Operations:
             "notebooks", record, "StartNotebookImport", p.get("clientToken")
         )
         if created:
-            self._syncs.submit(self._sync, record["id"], uri)
+            self._submit(self._syncs, self._sync, record["id"], uri)
         return {"notebookId": record["id"], **record}
 
     def StartNotebookSync(self, p: Params) -> Record:
@@ -199,7 +223,7 @@ class Operations:
             if p.get(key):
                 changes[key] = p[key]
         record = self.store.update("notebooks", notebook["id"], changes) or notebook
-        self._syncs.submit(self._sync, record["id"], uri)
+        self._submit(self._syncs, self._sync, record["id"], uri)
         return {"notebookId": record["id"], "sourceLocation": p["sourceLocation"], **record}
 
     def _sync(self, notebook_id: str, uri: str) -> None:
@@ -320,7 +344,7 @@ class Operations:
             "exports", record, "StartNotebookExport", p.get("clientToken")
         )
         if created:
-            self._exports.submit(self._export, record["id"])
+            self._submit(self._exports, self._export, record["id"])
         return record
 
     def GetNotebookExport(self, p: Params) -> Record:

@@ -22,6 +22,7 @@ from ..errors import SageRunError
 from ..validation import validate_input
 from . import protocol
 from .faults import Fault, Faults
+from .idle import Activity
 
 Operation = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -32,6 +33,8 @@ class BaseHandler(tornado.web.RequestHandler):
 
     def prepare(self) -> None:
         self.set_header("x-amzn-RequestId", str(uuid.uuid4()))
+        # A request keeps a standalone backend from idling out (see idle.py).
+        self.context.activity.touch()
 
     def check_xsrf_cookie(self) -> None:
         """botocore sends no XSRF cookie; the server listens on loopback only."""
@@ -67,15 +70,25 @@ class ServerContext:
         faults: Faults,
         executor: ThreadPoolExecutor,
         log: logging.Logger,
+        activity: Activity | None = None,
     ) -> None:
         self.lookup = lookup
         self.faults = faults
         self.executor = executor
         self.log = log
+        self.activity = activity or Activity()
 
 
 class DataZoneHandler(BaseHandler):
     async def _dispatch(self) -> None:
+        # In flight until answered: a slow operation (or a delay fault) is activity.
+        self.context.activity.begin()
+        try:
+            await self._answer()
+        finally:
+            self.context.activity.end()
+
+    async def _answer(self) -> None:
         found = protocol.match(self.request.method or "", self.request.path)
         if found is None:
             if protocol.path_exists(self.request.path):
@@ -140,6 +153,11 @@ class DataZoneHandler(BaseHandler):
 
 
 class HealthHandler(BaseHandler):
+    def prepare(self) -> None:
+        self.set_header("x-amzn-RequestId", str(uuid.uuid4()))
+        # A probe is not use: it only delays an idle stop a little (see idle.py).
+        self.context.activity.probe()
+
     def get(self) -> None:
         self.write_json(200, {"status": "ok"})
 

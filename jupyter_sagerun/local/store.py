@@ -196,6 +196,16 @@ class Store:
             ).fetchall()
         return [dict(json.loads(r["data"])) for r in rows]
 
+    def count(self, kind: Kind, statuses: Iterable[str]) -> int:
+        """How many records are in any of ``statuses``."""
+        wanted = list(statuses)
+        marks = ",".join("?" * len(wanted))
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT COUNT(*) FROM {kind} WHERE status IN ({marks})", wanted
+            ).fetchone()
+        return int(row[0])
+
     def page(
         self,
         kind: Kind,
