@@ -19,67 +19,89 @@ export interface ISectionProps {
 export function ComputeSection(
   props: ISectionProps & { suggestions: string[] }
 ): JSX.Element {
-  const { trans, state, errors, update } = props;
+  const { trans } = props;
   return (
     <Section title={trans.__('Compute')}>
-      <FieldRow
+      <TextRow
+        {...props}
         label={trans.__('Instance type')}
-        htmlFor="sagerun-instance-type"
+        id="sagerun-instance-type"
         field={FIELD.instanceType}
-        error={errors[FIELD.instanceType]}
+        stateKey="instanceType"
+        placeholder="ml.m5.xlarge"
         hint={trans.__(
           'Pick a suggestion or type one; empty lets the service choose.'
         )}
+        input={{ autoFocus: true, list: 'sagerun-instance-type-suggestions' }}
       >
-        <input
-          id="sagerun-instance-type"
-          className="jp-mod-styled"
-          data-testid="sagerun-instance-type"
-          autoFocus
-          list="sagerun-instance-type-suggestions"
-          placeholder="ml.m5.xlarge"
-          spellCheck={false}
-          value={state.instanceType}
-          {...describedBy(
-            'sagerun-instance-type',
-            errors[FIELD.instanceType],
-            true
-          )}
-          onChange={e =>
-            update({ instanceType: e.target.value }, [FIELD.instanceType])
-          }
-        />
         <datalist id="sagerun-instance-type-suggestions">
           {props.suggestions.map(s => (
             <option key={s} value={s} />
           ))}
         </datalist>
-      </FieldRow>
-      <FieldRow
+      </TextRow>
+      <TextRow
+        {...props}
         label={trans.__('Environment version')}
-        htmlFor="sagerun-environment-version"
+        id="sagerun-environment-version"
         field={FIELD.environmentVersion}
-        error={errors[FIELD.environmentVersion]}
-      >
-        <input
-          id="sagerun-environment-version"
-          className="jp-mod-styled"
-          data-testid="sagerun-environment-version"
-          placeholder={trans.__('default')}
-          spellCheck={false}
-          value={state.environmentVersion}
-          {...describedBy(
-            'sagerun-environment-version',
-            errors[FIELD.environmentVersion]
-          )}
-          onChange={e =>
-            update({ environmentVersion: e.target.value }, [
-              FIELD.environmentVersion
-            ])
-          }
-        />
-      </FieldRow>
+        stateKey="environmentVersion"
+        placeholder={trans.__('default')}
+      />
     </Section>
+  );
+}
+
+/** The state fields a text input edits as typed. */
+type TextKey =
+  | 'instanceType'
+  | 'environmentVersion'
+  | 'vpcId'
+  | 'subnetIds'
+  | 'securityGroupIds'
+  | 'timeoutMinutes'
+  | 'scheduleIdentifier'
+  | 'triggerSourceName';
+
+/**
+ * A labelled text input bound to one state field: its id is also its data-testid,
+ * its message and hint are wired for screen readers. `input` adds attributes
+ * (type, bounds, a datalist); `children` come after the input.
+ */
+function TextRow(
+  props: ISectionProps & {
+    label: string;
+    id: string;
+    field: string;
+    stateKey: TextKey;
+    placeholder?: string;
+    hint?: React.ReactNode;
+    input?: React.InputHTMLAttributes<HTMLInputElement>;
+    children?: React.ReactNode;
+  }
+): JSX.Element {
+  const { state, errors, update, id, field, stateKey } = props;
+  return (
+    <FieldRow
+      label={props.label}
+      htmlFor={id}
+      field={field}
+      error={errors[field]}
+      hint={props.hint}
+    >
+      <input
+        id={id}
+        className="jp-mod-styled"
+        data-testid={id}
+        placeholder={props.placeholder}
+        spellCheck={false}
+        {...props.input}
+        value={state[stateKey]}
+        {...describedBy(id, errors[field], props.hint !== undefined)}
+        onChange={e => update({ [stateKey]: e.target.value }, [field])}
+      />
+      {props.children}
+    </FieldRow>
   );
 }
 
@@ -94,39 +116,26 @@ function IdListRow(
     placeholder: string;
   }
 ): JSX.Element {
-  const { trans, state, errors, update, label, testId, field, stateKey } =
-    props;
-  const value = state[stateKey];
+  const { trans, state, testId, ...rest } = props;
   return (
-    <FieldRow
-      label={label}
-      htmlFor={testId}
-      field={field}
-      error={errors[field]}
+    <TextRow
+      {...rest}
+      trans={trans}
+      state={state}
+      id={testId}
       hint={trans.__(
         '%1 of at most %2, separated by commas',
-        splitList(value).length,
+        splitList(state[props.stateKey]).length,
         props.max
       )}
-    >
-      <input
-        id={testId}
-        className="jp-mod-styled"
-        data-testid={testId}
-        placeholder={props.placeholder}
-        spellCheck={false}
-        value={value}
-        {...describedBy(testId, errors[field], true)}
-        onChange={e => update({ [stateKey]: e.target.value }, [field])}
-      />
-    </FieldRow>
+    />
   );
 }
 
 export function NetworkSection(
   props: ISectionProps & { context: RunContext | null }
 ): JSX.Element {
-  const { trans, state, errors, update } = props;
+  const { trans, state, update } = props;
   const vpc = state.networkAccessType === 'VPC_ONLY';
   return (
     <Section title={trans.__('Network')}>
@@ -166,23 +175,14 @@ export function NetworkSection(
       </div>
       {vpc ? (
         <>
-          <FieldRow
+          <TextRow
+            {...props}
             label={trans.__('VPC id')}
-            htmlFor="sagerun-vpc-id"
+            id="sagerun-vpc-id"
             field={FIELD.vpcId}
-            error={errors[FIELD.vpcId]}
-          >
-            <input
-              id="sagerun-vpc-id"
-              className="jp-mod-styled"
-              data-testid="sagerun-vpc-id"
-              placeholder="vpc-0123456789abcdef0"
-              spellCheck={false}
-              value={state.vpcId}
-              {...describedBy('sagerun-vpc-id', errors[FIELD.vpcId])}
-              onChange={e => update({ vpcId: e.target.value }, [FIELD.vpcId])}
-            />
-          </FieldRow>
+            stateKey="vpcId"
+            placeholder="vpc-0123456789abcdef0"
+          />
           <IdListRow
             {...props}
             label={trans.__('Subnets')}
@@ -214,37 +214,29 @@ export function formatHours(minutes: number, trans: TranslationBundle): string {
 }
 
 export function TimeoutSection(props: ISectionProps): JSX.Element {
-  const { trans, state, errors, update } = props;
+  const { trans, state } = props;
   const minutes = Number(state.timeoutMinutes);
   const valid = state.timeoutMinutes.trim() !== '' && Number.isInteger(minutes);
   return (
     <Section title={trans.__('Timeout')}>
-      <FieldRow
+      <TextRow
+        {...props}
         label={trans.__('Stop the run after (minutes)')}
-        htmlFor="sagerun-timeout"
+        id="sagerun-timeout"
         field={FIELD.timeout}
-        error={errors[FIELD.timeout]}
+        stateKey="timeoutMinutes"
         hint={
           (valid ? `= ${formatHours(minutes, trans)}. ` : '') +
           trans.__('%1 to %2 minutes.', LIMITS.timeout.min, LIMITS.timeout.max)
         }
-      >
-        <input
-          id="sagerun-timeout"
-          className="jp-mod-styled"
-          data-testid="sagerun-timeout"
-          type="number"
-          inputMode="numeric"
-          min={LIMITS.timeout.min}
-          max={LIMITS.timeout.max}
-          step={1}
-          value={state.timeoutMinutes}
-          {...describedBy('sagerun-timeout', errors[FIELD.timeout], true)}
-          onChange={e =>
-            update({ timeoutMinutes: e.target.value }, [FIELD.timeout])
-          }
-        />
-      </FieldRow>
+        input={{
+          type: 'number',
+          inputMode: 'numeric',
+          min: LIMITS.timeout.min,
+          max: LIMITS.timeout.max,
+          step: 1
+        }}
+      />
     </Section>
   );
 }
@@ -289,26 +281,13 @@ export function AdvancedSection(props: ISectionProps): JSX.Element {
   return (
     <details className="jp-SageRun-advanced">
       <summary>{trans.__('Advanced')}</summary>
-      <FieldRow
+      <TextRow
+        {...props}
         label={trans.__('Schedule id')}
-        htmlFor="sagerun-schedule"
+        id="sagerun-schedule"
         field={FIELD.scheduleIdentifier}
-        error={errors[FIELD.scheduleIdentifier]}
-      >
-        <input
-          id="sagerun-schedule"
-          className="jp-mod-styled"
-          data-testid="sagerun-schedule"
-          spellCheck={false}
-          value={state.scheduleIdentifier}
-          {...describedBy('sagerun-schedule', errors[FIELD.scheduleIdentifier])}
-          onChange={e =>
-            update({ scheduleIdentifier: e.target.value }, [
-              FIELD.scheduleIdentifier
-            ])
-          }
-        />
-      </FieldRow>
+        stateKey="scheduleIdentifier"
+      />
       <FieldRow
         label={trans.__('Trigger source type')}
         htmlFor="sagerun-trigger-type"
@@ -335,24 +314,13 @@ export function AdvancedSection(props: ISectionProps): JSX.Element {
           ))}
         </select>
       </FieldRow>
-      <FieldRow
+      <TextRow
+        {...props}
         label={trans.__('Trigger source name')}
-        htmlFor="sagerun-trigger-name"
+        id="sagerun-trigger-name"
         field={FIELD.triggerSourceName}
-        error={errors[FIELD.triggerSourceName]}
-      >
-        <input
-          id="sagerun-trigger-name"
-          className="jp-mod-styled"
-          data-testid="sagerun-trigger-name"
-          value={state.triggerSourceName}
-          onChange={e =>
-            update({ triggerSourceName: e.target.value }, [
-              FIELD.triggerSourceName
-            ])
-          }
-        />
-      </FieldRow>
+        stateKey="triggerSourceName"
+      />
     </details>
   );
 }
