@@ -14,10 +14,7 @@ test('the form checks instance type and VPC limits at their fields; VPC fields o
   page,
   tmpPath
 }) => {
-  const nbPath = await h.openNotebook(page, tmpPath, h.PARAMETERIZED);
-  const form = await h.openFormFromToolbar(page);
-  const submit = await h.submitButton(form);
-  await expect(submit).toBeEnabled();
+  const { nbPath, form, submit } = await h.openFormOn(page, tmpPath);
 
   // Instance type: the pattern (ml|sc).<family>.<size>.
   await h.setValue(form, 'sagerun-instance-type', 'm5.large');

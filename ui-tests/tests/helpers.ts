@@ -435,14 +435,17 @@ export function docsImage(name: string): string {
 
 /**
  * Upload the parameterized notebook, start one run of it through the REST API (with
- * `extra` settings such as compute or timeout) and wait until it SUCCEEDED.
+ * `extra` settings such as compute or timeout), wait until it SUCCEEDED, then load
+ * JupyterLab again with the notebook in front, as a user coming back would (the panel
+ * lists what the server has when JupyterLab loads: it polls only while a shown run is
+ * active), and show the run's row in the runs panel.
  */
-export async function runToSuccess(
+export async function finishedRunRow(
   page: IJupyterLabPageFixture,
   tmpPath: string,
   prefix: string,
   extra: Record<string, unknown> = {}
-): Promise<{ nbPath: string; run: IRun }> {
+): Promise<{ nbPath: string; run: IRun; row: Locator }> {
   const nbPath = await upload(page, tmpPath, PARAMETERIZED);
   const response = await page.request.post('/sagerun/runs', {
     data: { path: nbPath, clientToken: `${prefix}-${Date.now()}`, ...extra }
@@ -454,19 +457,30 @@ export async function runToSuccess(
       timeout: 120 * 1000
     })
     .toBe('SUCCEEDED');
-  return { nbPath, run };
+
+  await page.reload();
+  expect(await page.notebook.openByPath(nbPath)).toBeTruthy();
+  await page.notebook.activate(PARAMETERIZED);
+  await showRunsPanel(page);
+  const row = runRow(page, run.id);
+  await expect(row).toHaveAttribute('data-status', 'SUCCEEDED', {
+    timeout: 120 * 1000
+  });
+  return { nbPath, run, row };
 }
 
 /**
- * Load JupyterLab again and bring the notebook back to the front, as a user coming
- * back would: the panel lists what the server has when JupyterLab loads (it polls
- * only while a shown run is active).
+ * Open a test notebook, then the run form from its toolbar; answers the form and its
+ * submit button, enabled (the defaults are valid).
  */
-export async function reloadWithNotebook(
+export async function openFormOn(
   page: IJupyterLabPageFixture,
-  nbPath: string
-): Promise<void> {
-  await page.reload();
-  expect(await page.notebook.openByPath(nbPath)).toBeTruthy();
-  await page.notebook.activate(nbPath.split('/').pop() as string);
+  tmpPath: string,
+  name: string = PARAMETERIZED
+): Promise<{ nbPath: string; form: Locator; submit: Locator }> {
+  const nbPath = await openNotebook(page, tmpPath, name);
+  const form = await openFormFromToolbar(page);
+  const submit = await submitButton(form);
+  await expect(submit).toBeEnabled();
+  return { nbPath, form, submit };
 }

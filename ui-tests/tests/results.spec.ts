@@ -15,14 +15,12 @@ test.describe('Results', () => {
     page,
     tmpPath
   }) => {
-    const { nbPath, run } = await h.runToSuccess(page, tmpPath, 'ui-results', {
-      parameters: { alpha: '7' }
-    });
-    await h.reloadWithNotebook(page, nbPath);
-
-    await h.showRunsPanel(page);
-    const row = h.runRow(page, run.id);
-    await expect(row).toHaveAttribute('data-status', 'SUCCEEDED');
+    const { nbPath, run, row } = await h.finishedRunRow(
+      page,
+      tmpPath,
+      'ui-results',
+      { parameters: { alpha: '7' } }
+    );
     await row.locator('[data-testid="sagerun-run-open-result"]').click();
     const front = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)').first();
     await expect(front.locator('.jp-OutputArea-output')).toContainText(

@@ -151,10 +151,7 @@ test.describe('Run remotely', () => {
     page,
     tmpPath
   }) => {
-    const nbPath = await h.openNotebook(page, tmpPath, h.PARAMETERIZED);
-    const form = await h.openFormFromToolbar(page);
-    const submit = await h.submitButton(form);
-    await expect(submit).toBeEnabled();
+    const { nbPath, form, submit } = await h.openFormOn(page, tmpPath);
 
     // The first POST reaches the server, but its answer is lost on the way back.
     const tokens: string[] = [];
@@ -193,19 +190,12 @@ test.describe('Run remotely', () => {
     tmpPath
   }) => {
     // A finished run of the notebook, started through the REST API.
-    const { nbPath, run } = await h.runToSuccess(page, tmpPath, 'ui-tests', {
+    const { nbPath, row } = await h.finishedRunRow(page, tmpPath, 'ui-tests', {
       computeConfiguration: { instanceType: 'ml.m5.xlarge' },
       timeoutConfiguration: { runTimeoutInMinutes: 120 },
       parameters: { alpha: '7' }
     });
-    await h.reloadWithNotebook(page, nbPath);
     await h.waitForKernelIdle(page);
-
-    await h.showRunsPanel(page);
-    const row = h.runRow(page, run.id);
-    await expect(row).toHaveAttribute('data-status', 'SUCCEEDED', {
-      timeout: 120 * 1000
-    });
 
     // Details: the settings, with the parameter's value masked.
     await row.locator('[data-testid="sagerun-run-details"]').click();
@@ -243,14 +233,9 @@ test.describe('Run remotely', () => {
     page,
     tmpPath
   }) => {
-    const { nbPath, run } = await h.runToSuccess(page, tmpPath, 'ui-tests', {
+    const { row } = await h.finishedRunRow(page, tmpPath, 'ui-tests', {
       parameters: { alpha: '42' }
     });
-    await h.reloadWithNotebook(page, nbPath);
-
-    await h.showRunsPanel(page);
-    const row = h.runRow(page, run.id);
-    await expect(row).toHaveAttribute('data-status', 'SUCCEEDED');
     await row.locator('[data-testid="sagerun-run-open-result"]').click();
 
     // A new notebook opens in front, holding the run's outputs.
@@ -262,10 +247,7 @@ test.describe('Run remotely', () => {
   });
 
   test('a double click on submit starts one run', async ({ page, tmpPath }) => {
-    const nbPath = await h.openNotebook(page, tmpPath, h.PARAMETERIZED);
-    const form = await h.openFormFromToolbar(page);
-    const submit = await h.submitButton(form);
-    await expect(submit).toBeEnabled();
+    const { nbPath, submit } = await h.openFormOn(page, tmpPath);
 
     await submit.dblclick();
     await h.waitForRuns(page, nbPath, 1);

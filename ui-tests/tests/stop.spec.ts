@@ -7,10 +7,7 @@ import * as h from './helpers';
 
 /** Start the long notebook from the toolbar with the form's defaults; its run. */
 async function startLongRun(page, tmpPath): Promise<h.IRun> {
-  const nbPath = await h.openNotebook(page, tmpPath, h.LONG);
-  const form = await h.openFormFromToolbar(page);
-  const submit = await h.submitButton(form);
-  await expect(submit).toBeEnabled();
+  const { nbPath, form, submit } = await h.openFormOn(page, tmpPath, h.LONG);
   await submit.click();
   await expect(form).toBeHidden({ timeout: 60 * 1000 });
   const [run] = await h.waitForRuns(page, nbPath, 1);
