@@ -24,6 +24,7 @@ from botocore.config import Config as BotoConfig
 from tornado.httpclient import HTTPResponse
 from traitlets.config import Config
 
+from jupyter_sagerun.context import RunContext
 from jupyter_sagerun.local import LocalBackend
 
 pytest_plugins = ("pytest_jupyter.jupyter_server",)
@@ -126,8 +127,8 @@ def api(jp_fetch: Any) -> Api:
     return call
 
 
-def write_notebook(root: Path, name: str, *cells: str, parameters: str | None = None) -> Path:
-    """A tiny notebook; ``parameters`` becomes the papermill-tagged parameters cell."""
+def notebook_bytes(*cells: str, parameters: str | None = None) -> bytes:
+    """A python3 notebook: an optional papermill-tagged parameters cell, then ``cells``."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {
         "name": "python3",
@@ -139,10 +140,36 @@ def write_notebook(root: Path, name: str, *cells: str, parameters: str | None = 
         cell.metadata["tags"] = ["parameters"]
         nb.cells.append(cell)
     nb.cells.extend(nbformat.v4.new_code_cell(source) for source in cells)
+    return str(nbformat.writes(nb)).encode("utf-8")
+
+
+def write_notebook(root: Path, name: str, *cells: str, parameters: str | None = None) -> Path:
+    """``notebook_bytes`` written at ``root/name`` (folders made as needed)."""
     path = root / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(nbformat.writes(nb), encoding="utf-8")
+    path.write_bytes(notebook_bytes(*cells, parameters=parameters))
     return path
+
+
+def aws_context(
+    domain: str | None = "dzd_abc",
+    project: str | None = "proj",
+    staging: str | None = "s3://b/stage/",
+) -> RunContext:
+    """A resolved aws-backend context, for tests of one layer with a fake gateway."""
+    return RunContext(
+        backend="aws",
+        domain_id=domain,
+        project_id=project,
+        region="us-east-1",
+        profile=None,
+        endpoint_url=None,
+        s3_endpoint_url=None,
+        staging_s3_uri=staging,
+        sources={},
+        subnet_ids=[],
+        security_group_ids=[],
+    )
 
 
 async def wait_for(

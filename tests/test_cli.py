@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import pytest
+from conftest import write_notebook
 
 from jupyter_sagerun.local import LocalBackend
 from jupyter_sagerun.local.discovery import lock_is_held, read_info
@@ -29,18 +29,6 @@ from jupyter_sagerun.local.discovery import lock_is_held, read_info
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "examples" / "sample.ipynb"
 POLL = ["--poll-interval", "0.2"]
-
-
-def write_notebook(path: Path, *sources: str) -> Path:
-    nb: Any = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
-    nbformat.write(nb, str(path))
-    return path
 
 
 class Cli:
@@ -136,7 +124,7 @@ def test_acceptance_run_wait_output(cli: Cli, backend: LocalBackend) -> None:
 
 
 def test_failing_notebook_exits_1_with_the_exception(cli: Cli) -> None:
-    write_notebook(cli.cwd / "fail.ipynb", "raise ValueError('no good')")
+    write_notebook(cli.cwd, "fail.ipynb", "raise ValueError('no good')")
     done = cli("run", "fail.ipynb", "--wait", "--json", *POLL)
     assert done.returncode == 1
     assert "FAILED" in done.stderr and "ValueError" in done.stderr
@@ -146,7 +134,7 @@ def test_failing_notebook_exits_1_with_the_exception(cli: Cli) -> None:
 
 
 def test_start_list_status_stop(cli: Cli) -> None:
-    write_notebook(cli.cwd / "slow.ipynb", "import time\ntime.sleep(300)")
+    write_notebook(cli.cwd, "slow.ipynb", "import time\ntime.sleep(300)")
     started = cli("run", "slow.ipynb", "-p", "secret", "hunter2", "--json")
     assert started.returncode == 0, started.stderr
     run = json.loads(started.stdout)
@@ -191,7 +179,7 @@ def test_bad_input_exits_2_naming_the_field(cli: Cli) -> None:
 
 
 def test_ctrl_c_detaches_and_the_run_goes_on(cli: Cli) -> None:
-    write_notebook(cli.cwd / "slow.ipynb", "import time\ntime.sleep(300)")
+    write_notebook(cli.cwd, "slow.ipynb", "import time\ntime.sleep(300)")
     process = cli.popen("run", "slow.ipynb", "--wait", *POLL)
     try:
         assert process.stderr is not None
@@ -251,7 +239,7 @@ def detached(tmp_path: Path) -> Iterator[Cli]:
 
 
 def test_a_run_outlives_the_command_on_a_detached_backend(detached: Cli) -> None:
-    write_notebook(detached.cwd / "slow.ipynb", "import time\ntime.sleep(300)")
+    write_notebook(detached.cwd, "slow.ipynb", "import time\ntime.sleep(300)")
     # Runs stay QUEUED (no kernel to pay for), and the setting must reach the child.
     detached.options.append("--LocalBackend.max_concurrent_runs=0")
     started = detached("run", "slow.ipynb", "--json")
@@ -294,7 +282,7 @@ def test_the_detached_backend_idles_out_but_not_under_a_run(detached: Cli) -> No
     assert _released_within(detached.local_state, 30)
 
     # Set: the user's value. A run started without --wait keeps it alive (queued here).
-    write_notebook(detached.cwd / "slow.ipynb", "import time\ntime.sleep(300)")
+    write_notebook(detached.cwd, "slow.ipynb", "import time\ntime.sleep(300)")
     detached.options += [
         "--LocalBackend.idle_timeout=2",
         "--LocalBackend.max_concurrent_runs=0",
@@ -333,7 +321,7 @@ def test_the_command_reads_the_same_settings_as_the_server_extension() -> None:
 
 
 def test_output_subcommand_and_the_latest_run_only(cli: Cli) -> None:
-    write_notebook(cli.cwd / "twice.ipynb", "print('twice ran')")
+    write_notebook(cli.cwd, "twice.ipynb", "print('twice ran')")
     ids = []
     for _ in range(2):
         done = cli("run", "twice.ipynb", "--wait", "--json", *POLL)

@@ -12,9 +12,8 @@ from typing import Any
 
 import nbformat
 import pytest
-from conftest import Api, wait_for, write_notebook
+from conftest import Api, aws_context, wait_for, write_notebook
 
-from jupyter_sagerun.context import RunContext
 from jupyter_sagerun.errors import SageRunError
 from jupyter_sagerun.local import exporting
 from jupyter_sagerun.service import RunService
@@ -60,19 +59,7 @@ class Gateway:
 
 
 def _service(tmp_path: Path, gateway: Gateway) -> RunService:
-    ctx = RunContext(
-        backend="aws",
-        domain_id="dzd_abc",
-        project_id="proj",
-        region="us-east-1",
-        profile=None,
-        endpoint_url=None,
-        s3_endpoint_url=None,
-        staging_s3_uri="s3://b/stage/",
-        sources={},
-        subnet_ids=[],
-        security_group_ids=[],
-    )
+    ctx = aws_context()
     root = tmp_path / "root"
     root.mkdir(exist_ok=True)
     syncer = NotebookSyncer(gateway, tmp_path / "state")

@@ -42,9 +42,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import pytest
 import requests
+from conftest import write_notebook
 
 from benchmarks._processes import free_port, kill_group
 from benchmarks._server import server_command
@@ -341,26 +341,16 @@ def stack(tmp_path: Path, canaries: Canaries) -> Iterator[Stack]:
         kill_group(backend, term_wait=15)  # SIGTERM first: the backend stops cleanly on it
 
 
-def write_notebook(path: Path, marker: str) -> None:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    cell = nbformat.v4.new_code_cell("alpha = ''\nbeta = {}\ngamma = ''")
-    cell.metadata["tags"] = ["parameters"]
-    nb.cells = [
-        cell,
+def write_secret_notebook(root: Path, marker: str) -> None:
+    write_notebook(
+        root,
+        NOTEBOOK,
         # Proves the values arrived without printing them.
-        nbformat.v4.new_code_cell(
-            f"print({marker!r}, len(alpha), sorted(beta), len(gamma))\n"
-            "import sys\n"
-            "print('to stderr, not a value', file=sys.stderr)"
-        ),
-    ]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(nbformat.writes(nb), encoding="utf-8")
+        f"print({marker!r}, len(alpha), sorted(beta), len(gamma))\n"
+        "import sys\n"
+        "print('to stderr, not a value', file=sys.stderr)",
+        parameters="alpha = ''\nbeta = {}\ngamma = ''",
+    )
 
 
 # --- the test ------------------------------------------------------------------------
@@ -369,7 +359,7 @@ def write_notebook(path: Path, marker: str) -> None:
 def test_no_secret_in_any_log_file_or_answer(stack: Stack, canaries: Canaries) -> None:
     begun = time.monotonic()
     marker = _canary("printed-marker-")  # not a secret: it must reach the output
-    write_notebook(stack.root / NOTEBOOK, marker)
+    write_secret_notebook(stack.root, marker)
 
     context = stack.call("GET", "sagerun/context")
     assert context.status == 200, context.text

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import write_notebook
+from conftest import aws_context, write_notebook
 
 from jupyter_sagerun.context import RunContext
 from jupyter_sagerun.errors import SageRunError
@@ -61,22 +61,6 @@ class FakeGateway:
         return [op for op, _ in self.calls]
 
 
-def _context(domain: str | None = "dzd_abc", project: str | None = "proj") -> RunContext:
-    return RunContext(
-        backend="aws",
-        domain_id=domain,
-        project_id=project,
-        region="us-east-1",
-        profile=None,
-        endpoint_url=None,
-        s3_endpoint_url=None,
-        staging_s3_uri="s3://b/stage/",
-        sources={},
-        subnet_ids=[],
-        security_group_ids=[],
-    )
-
-
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     root = tmp_path / "root"
@@ -87,7 +71,7 @@ def root(tmp_path: Path) -> Path:
 def _service(
     root: Path, tmp_path: Path, gateway: FakeGateway, context: RunContext | None = None, **kw: Any
 ) -> RunService:
-    ctx = context or _context()
+    ctx = context or aws_context()
     return RunService(
         gateway,
         lambda domain, project: ctx,
@@ -122,7 +106,7 @@ def test_a_client_token_is_made_when_absent(root: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("context", "field"),
-    [(_context(domain=None), "domainId"), (_context(project=None), "projectId")],
+    [(aws_context(domain=None), "domainId"), (aws_context(project=None), "projectId")],
 )
 def test_missing_domain_or_project_names_it_and_calls_nothing(
     root: Path, tmp_path: Path, context: RunContext, field: str

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Api, count_versions, s3_client, token, wait_for, write_notebook
+from conftest import Api, aws_context, count_versions, s3_client, token, wait_for, write_notebook
 
 from jupyter_sagerun.context import RunContext
 from jupyter_sagerun.datazone import AwsTarget
@@ -133,19 +133,7 @@ class FakeGateway:
 
 
 def _context(staging: str | None = "s3://bucket/stage/") -> RunContext:
-    return RunContext(
-        backend="aws",
-        domain_id="dzd_abc",
-        project_id="proj",
-        region="us-east-1",
-        profile=None,
-        endpoint_url=None,
-        s3_endpoint_url=None,
-        staging_s3_uri=staging,
-        sources={},
-        subnet_ids=[],
-        security_group_ids=[],
-    )
+    return aws_context(staging=staging)
 
 
 def _syncer(gateway: FakeGateway, state: Path) -> NotebookSyncer:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import nbformat
 import pytest
+from conftest import write_notebook
 
 from jupyter_sagerun import workspace as workspace_module
 from jupyter_sagerun.errors import SageRunError
@@ -15,10 +15,7 @@ from jupyter_sagerun.workspace import Workspace
 
 
 def _write(path: Path, source: str) -> bytes:
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells.append(nbformat.v4.new_code_cell(source))
-    nbformat.write(notebook, str(path))
-    return path.read_bytes()
+    return write_notebook(path.parent, path.name, source).read_bytes()
 
 
 @pytest.fixture

@@ -14,13 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-import nbformat as _nbformat
 from botocore.config import Config
+from conftest import notebook_bytes
 
 from jupyter_sagerun.local import LocalBackend, processes
-
-# nbformat ships no type hints.
-nbformat: Any = _nbformat
 
 DOMAIN = "dzd_local"
 PROJECT = "local"
@@ -28,19 +25,9 @@ TERMINAL = {"SUCCEEDED", "FAILED", "STOPPED"}
 CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
 
 
-def notebook(*sources: str, parameters: str | None = None) -> bytes:
-    """A python3 notebook: an optional papermill parameters cell, then ``sources``."""
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    if parameters is not None:
-        nb.cells.append(nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}))
-    nb.cells.extend(nbformat.v4.new_code_cell(s) for s in sources)
-    text: str = nbformat.writes(nb)
-    return text.encode()
+# tests/conftest.py's notebook builder (``conftest`` is the top-level one: this
+# package's own conftest is ``local.conftest``).
+notebook = notebook_bytes
 
 
 class Local:
