@@ -100,7 +100,8 @@ cleanup() {
     pid=${proc#/proc/}
     [[ $pid == "$$" ]] && continue
     cwd=$(readlink "$proc/cwd" 2>/dev/null || true)
-    cmd=$(tr '\0' ' ' <"$proc/cmdline" 2>/dev/null || true)
+    # (Braces: a process gone meanwhile makes the < redirection itself fail.)
+    cmd=$({ tr '\0' ' ' <"$proc/cmdline"; } 2>/dev/null || true)
     if [[ $cwd == "$SAGERUN_UI_TMP"* || $cmd == *"$SAGERUN_UI_TMP"* ]]; then
       kill -9 "$pid" 2>/dev/null || true
     fi

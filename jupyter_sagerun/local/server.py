@@ -33,6 +33,9 @@ class BaseHandler(tornado.web.RequestHandler):
 
     def prepare(self) -> None:
         self.set_header("x-amzn-RequestId", str(uuid.uuid4()))
+        self.note_activity()
+
+    def note_activity(self) -> None:
         # A request keeps a standalone backend from idling out (see idle.py).
         self.context.activity.touch()
 
@@ -153,8 +156,7 @@ class DataZoneHandler(BaseHandler):
 
 
 class HealthHandler(BaseHandler):
-    def prepare(self) -> None:
-        self.set_header("x-amzn-RequestId", str(uuid.uuid4()))
+    def note_activity(self) -> None:
         # A probe is not use: it only delays an idle stop a little (see idle.py).
         self.context.activity.probe()
 
