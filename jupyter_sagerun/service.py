@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from .context import RunContext
 from .errors import FieldError, SageRunError, validation_error
 from .models import ListRunsQuery, NotebooksQuery, StartRunBody
+from .polling import poll_until
 from .runjson import notebook_json, run_json
 from .sync import Gateway as SyncGateway
 from .sync import NotebookSyncer
@@ -319,10 +320,9 @@ class RunService:
         return ctx, self._call(ctx, "GetNotebookRun", params)
 
     def _wait_export(self, ctx: RunContext, export_id: str) -> str:
-        give_up = time.monotonic() + EXPORT_DEADLINE
-        interval = self.export_poll_interval
         params = {"domainIdentifier": ctx.domain_id, "identifier": export_id}
-        while True:
+
+        def probe() -> str | None:
             export = self._call(ctx, "GetNotebookExport", params)
             status = export.get("status")
             if status == "SUCCEEDED":
@@ -333,12 +333,20 @@ class RunService:
             if status == "FAILED":
                 reason = (export.get("error") or {}).get("message") or "no reason given"
                 raise SageRunError(502, "UpstreamError", f"The export failed: {reason}")
-            if time.monotonic() > give_up:
-                raise SageRunError(
-                    504, "UpstreamTimeout", "The export did not finish in time.", retryable=True
-                )
-            time.sleep(interval)
-            interval = min(interval * 1.5, 2.0)
+            return None
+
+        uri = poll_until(
+            probe,
+            timeout=EXPORT_DEADLINE,
+            interval=self.export_poll_interval,
+            max_interval=2.0,
+            factor=1.5,
+        )
+        if uri is None:
+            raise SageRunError(
+                504, "UpstreamTimeout", "The export did not finish in time.", retryable=True
+            )
+        return uri
 
     def _call(self, ctx: RunContext, operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
         return self.gateway.call(ctx.target(), operation, params)

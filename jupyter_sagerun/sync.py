@@ -25,6 +25,7 @@ from typing import Any, Protocol
 from .context import RunContext
 from .datazone import AwsTarget
 from .errors import FieldError, SageRunError, validation_error
+from .polling import poll_until
 from .validation import validate_input
 
 log = logging.getLogger(__name__)
@@ -286,17 +287,17 @@ class NotebookSyncer:
         return new_id
 
     def _wait_active(self, context: RunContext, notebook_id: str) -> None:
-        interval = self.poll_interval
-        give_up = time.monotonic() + self.deadline
-        while True:
+        last: dict[str, Any] = {}
+
+        def probe() -> bool | None:
             notebook = self._call(
                 context,
                 "GetNotebook",
                 {"domainIdentifier": context.domain_id, "identifier": notebook_id},
             )
-            status = notebook.get("status")
+            last["status"] = status = notebook.get("status")
             if status == "ACTIVE":
-                return
+                return True
             if status == "SYNC_FAILED":
                 reason = (notebook.get("error") or {}).get("message") or "no reason given"
                 raise SageRunError(
@@ -308,16 +309,24 @@ class NotebookSyncer:
                 raise SageRunError(
                     409, "ConflictException", f"Notebook {notebook_id} was archived."
                 )
-            if time.monotonic() + interval > give_up:
-                raise SageRunError(
-                    504,
-                    "UpstreamTimeout",
-                    f"Notebook {notebook_id} did not become ACTIVE within "
-                    f"{self.deadline:.0f} s (still {status}).",
-                    retryable=True,
-                )
-            self._sleep(interval)
-            interval = min(interval * 1.5, self.poll_max_interval)
+            return None
+
+        done = poll_until(
+            probe,
+            timeout=self.deadline,
+            interval=self.poll_interval,
+            max_interval=self.poll_max_interval,
+            factor=1.5,
+            sleep=self._sleep,
+        )
+        if done is None:
+            raise SageRunError(
+                504,
+                "UpstreamTimeout",
+                f"Notebook {notebook_id} did not become ACTIVE within "
+                f"{self.deadline:.0f} s (still {last.get('status')}).",
+                retryable=True,
+            )
 
     def _call(
         self, context: RunContext, operation: str, params: Mapping[str, Any]
