@@ -89,7 +89,9 @@ async def test_stop_a_long_run(api: Api, jp_root_dir: Path) -> None:
     write_notebook(
         jp_root_dir,
         "long.ipynb",
-        f"import os, time\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\ntime.sleep(120)",
+        # Written then renamed, so the file exists only once it holds the whole pid.
+        f"import os, time\nopen({str(pid_file)!r} + '.tmp', 'w').write(str(os.getpid()))\n"
+        f"os.rename({str(pid_file)!r} + '.tmp', {str(pid_file)!r})\ntime.sleep(120)",
     )
     status, run = await api("POST", "runs", body={"path": "long.ipynb"})
     assert status == 201, run
@@ -97,7 +99,6 @@ async def test_stop_a_long_run(api: Api, jp_root_dir: Path) -> None:
     while not pid_file.exists():
         assert time.monotonic() < deadline, "the long notebook never started its cell"
         await asyncio.sleep(0.1)
-    await asyncio.sleep(0.1)  # let the kernel finish writing its pid
     pid = int(pid_file.read_text())
     assert _alive(pid)
 
