@@ -9,7 +9,7 @@ core of ``CORE_VERSION`` explicitly: taken from the installed JupyterLab when it
 version (the wheel's build environment pins it), else extracted once from that
 JupyterLab's wheel into ``build/jupyterlab-core/`` (git-ignored).
 
-Usage: python scripts/build_labextension.py [--development]
+Usage: python3 scripts/build_labextension.py [--development]  (jlpm build / build:prod run it)
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@
 #
 # Usage: bash scripts/check-profiles.sh WHEEL [PROFILE...]   (profiles: 4.4.1 3.9.10)
 # Environment: SAGERUN_PROFILE_PYTHON (python3.12 when there is one, else python3),
-# SAGERUN_UI_PORT (8898).
+# HOST_PYTHON (the Python with the dev extra, python3), SAGERUN_UI_PORT (8898).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -35,8 +35,10 @@ pick_python() {
   echo python3
 }
 PYTHON=${SAGERUN_PROFILE_PYTHON:-$(pick_python)}
-# uv comes with the dev extra (scripts/setup.sh).
-UV=${SAGERUN_UV:-$(command -v uv)} || { echo "uv is missing: run scripts/setup.sh" >&2; exit 1; }
+# uv comes with the dev extra (scripts/setup.sh), in the Python that runs the tests (its
+# bin directory need not be on PATH).
+UV=${SAGERUN_UV:-$("${HOST_PYTHON:-python3}" -c 'import uv; print(uv.find_uv_bin())')} ||
+  { echo "uv is missing: run scripts/setup.sh" >&2; exit 1; }
 
 # The vendored pins must be the project's (when the project's copy sits beside us).
 if [[ -d ../shared/compat ]]; then

@@ -14,7 +14,6 @@ Usage: python scripts/check_botocore_floor.py   (needs uv, from the dev extra)
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -47,10 +46,12 @@ def probe(version: str, work: Path, uv: str) -> bool:
 
 
 def main() -> int:
-    uv = shutil.which("uv")
-    if uv is None:
+    try:
+        from uv import find_uv_bin
+    except ImportError:
         print("uv is missing: run scripts/setup.sh", file=sys.stderr)
         return 1
+    uv = find_uv_bin()
     floor = declared_floor()
     with tempfile.TemporaryDirectory() as tmp:
         at_floor = probe(floor, Path(tmp), uv)
