@@ -20,7 +20,6 @@ from .context import RunContext, resolve_backend, resolve_context
 from .handlers import ROUTES
 from .local import LocalBackend
 from .local_link import LocalBackendLink
-from .validation import service_model
 from .wiring import (
     SageRunSettings,
     build_service,
@@ -74,7 +73,6 @@ class SageRun(ExtensionApp, SageRunSettings):
         self.executor = ThreadPoolExecutor(self.worker_threads, thread_name_prefix="sagerun")
         self.settings.update({"sagerun_service": self.service, "sagerun_executor": self.executor})
         self.log.info("SageRun: backend %s (state in %s)", self.resolved_backend, self.state_dir)
-        self.executor.submit(self._warm_up)
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(ROUTES)
@@ -87,22 +85,6 @@ class SageRun(ExtensionApp, SageRunSettings):
         executor = getattr(self, "executor", None)
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)
-
-    def _warm_up(self) -> None:
-        """Load the model and build the DataZone and S3 clients before the first
-        request needs them (a few hundred ms of the first run's latency otherwise).
-        Creating a client makes no network call and resolves no credentials."""
-        # The validator's own copy of the DataZone model, parsed once (~250 ms).
-        service_model()
-        make = getattr(self.service.gateway, "client", None)
-        if make is None:
-            return
-        try:
-            target = self.run_context(None, None).target()
-            make(target, "datazone")
-            make(target, "s3")
-        except Exception as exc:  # only an optimisation: the first request will say
-            self.log.debug("SageRun: client warm-up skipped (%s)", type(exc).__name__)
 
     @property
     def local_backend(self) -> LocalBackend | None:

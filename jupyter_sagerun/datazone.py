@@ -7,7 +7,6 @@ embedded local backend (an ``endpoint_url`` plus dummy static credentials).
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import re
@@ -18,10 +17,10 @@ from typing import Any
 
 import botocore.config
 import botocore.exceptions as bex
-import botocore.loaders
 import botocore.session
 from botocore import xform_name
 
+from .datazone_model import use_shipped_model
 from .error_tables import (
     BY_STATUS,
     CODES,
@@ -174,17 +173,6 @@ _ISOLATED_VARS: dict[str, tuple[Any, ...]] = {
 }
 
 
-@functools.lru_cache(maxsize=1)
-def _pinned_loader() -> Any:
-    """Pinned to botocore's packaged models: an AWS_DATA_PATH set by another package
-    (sagemaker-studio sets one) must not swap the DataZone API. One loader for every
-    session, so the large model files are parsed once per process."""
-    return botocore.loaders.Loader(
-        extra_search_paths=[botocore.loaders.Loader.BUILTIN_DATA_PATH],
-        include_default_search_paths=False,
-    )
-
-
 _SessionKey = tuple[str | None, bool]
 _ClientKey = tuple[str, str | None, str, str | None, bool]
 
@@ -226,7 +214,7 @@ class DataZoneGateway:
                 session.set_credentials(LOCAL_ACCESS_KEY, LOCAL_SECRET_KEY)
             else:
                 session = botocore.session.Session(profile=profile)
-            session.register_component("data_loader", _pinned_loader())
+            use_shipped_model(session)
             self._sessions[key] = session
         return session
 

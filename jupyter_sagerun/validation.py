@@ -2,9 +2,9 @@
 
 botocore checks only required members, types, unknown keys and minimums before it
 sends a request; the service enforces the rest (enums, maximums, patterns). We check
-all of them here, before any AWS call, from the very shapes of botocore's DataZone
-model, so no limit is ever retyped by hand and the REST client hears about every
-failing field at once, each by its path.
+all of them here, before any AWS call, from the very shapes of the DataZone model we
+ship (``datazone_model``), so no limit is ever retyped by hand and the REST client hears
+about every failing field at once, each by its path.
 """
 
 from __future__ import annotations
@@ -14,31 +14,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from botocore.model import ListShape, MapShape, OperationModel, ServiceModel, Shape, StructureShape
+from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
 
-from .errors import FieldError, SageRunError, validation_error
-
-SERVICE_NAME = "datazone"
-
-
-@functools.lru_cache(maxsize=1)
-def service_model() -> ServiceModel:
-    """DataZone's model from botocore's own data directory.
-
-    A loader pinned to botocore's packaged data means that an ``AWS_DATA_PATH`` set by
-    another package (``sagemaker-studio`` sets one process-wide) cannot swap in an
-    older model of the API we call.
-    """
-    import botocore.loaders
-    import botocore.session
-
-    session = botocore.session.Session()
-    loader = botocore.loaders.Loader(
-        extra_search_paths=[botocore.loaders.Loader.BUILTIN_DATA_PATH],
-        include_default_search_paths=False,
-    )
-    session.register_component("data_loader", loader)
-    return session.get_service_model(SERVICE_NAME)
+from .datazone_model import service_model
+from .errors import FieldError, SageRunError
 
 
 def operation_model(operation: str) -> OperationModel:
@@ -176,22 +155,8 @@ def validate_input(operation: str, params: Mapping[str, Any]) -> list[FieldError
     return out
 
 
-def check_input(operation: str, params: Mapping[str, Any]) -> None:
-    """Raise a 400 ``SageRunError`` naming every failing field, or return."""
-    problems = validate_input(operation, params)
-    if problems:
-        raise validation_error(problems)
-
-
-def ensure_valid(problems: list[FieldError]) -> None:
-    if problems:
-        raise validation_error(problems)
-
-
 __all__ = [
     "SageRunError",
-    "check_input",
-    "ensure_valid",
     "operation_model",
     "service_model",
     "validate_input",

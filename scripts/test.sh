@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install everything and run every test: lint, types, unit and integration tests
 # (real Jupyter server, real boto3 over HTTP to the local backend, real papermill),
-# Jest, the browser tests on Debian's Chromium, and the release wheel on a node-less PATH.
+# Jest, the browser tests on Debian's Chromium, the release wheel on a node-less PATH, and
+# that wheel installed into SageMaker Unified Studio's two images' pins.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
@@ -16,6 +17,8 @@ stage "Lint and types"
 "$PYTHON" -m ruff format --check .
 "$PYTHON" -m mypy
 "$PYTHON" scripts/generate_limits.py --check
+"$PYTHON" scripts/refresh_model.py --check
+"$PYTHON" scripts/check_botocore_floor.py
 jlpm lint:check
 
 stage "Jest"
@@ -30,5 +33,8 @@ bash scripts/ui-tests.sh
 
 stage "Release wheel"
 bash scripts/check-wheel.sh
+
+stage "SageMaker Distribution profiles (the release wheel in each image's pins)"
+HOST_PYTHON="$PYTHON" bash scripts/check-profiles.sh dist/jupyter_sagerun-*.whl
 
 stage "All tests passed"

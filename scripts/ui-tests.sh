@@ -8,7 +8,9 @@
 # Chromium when /usr/bin/chromium is missing, and ui-tests' node modules.
 #
 # Usage: bash scripts/ui-tests.sh [playwright test arguments, e.g. -g "palette"]
-# Environment: SAGERUN_UI_PORT (8898), SAGERUN_UI_RETRIES (1).
+# Environment: SAGERUN_UI_PORT (8898), SAGERUN_UI_RETRIES (1), SAGERUN_UI_VENV (a virtual
+# environment whose Jupyter server to test, e.g. a SageMaker Distribution profile of
+# scripts/check-profiles.sh; default: whatever `jupyter-lab` is on PATH).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -17,6 +19,11 @@ export SAGERUN_UI_PORT=${SAGERUN_UI_PORT:-8898}
 CHROMIUM=${SAGERUN_CHROMIUM:-/usr/bin/chromium}
 export SAGERUN_CHROMIUM=$CHROMIUM
 started=$(date +%s)
+if [[ -n ${SAGERUN_UI_VENV:-} ]]; then
+  # Its python3, jupyter and jupyter-lab first (playwright.config.js starts its server).
+  export SAGERUN_UI_VENV
+  export PATH="$SAGERUN_UI_VENV/bin:$PATH"
+fi
 
 echo "==> Chromium"
 if [[ ! -x $CHROMIUM ]]; then

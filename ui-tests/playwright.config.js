@@ -6,10 +6,16 @@
  * needs Playwright's ffmpeg download), an HTML report that never opens, and the
  * Jupyter server started here on a fixed port with jupyter_server_test_config.py.
  */
+const path = require('path');
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
 const port = Number(process.env.SAGERUN_UI_PORT || 8898);
 const chromium = process.env.SAGERUN_CHROMIUM || '/usr/bin/chromium';
+// The Jupyter server to test: that of SAGERUN_UI_VENV (scripts/check-profiles.sh sets
+// it to a SageMaker Distribution profile), else the one on PATH.
+const jupyterLab = process.env.SAGERUN_UI_VENV
+  ? path.join(process.env.SAGERUN_UI_VENV, 'bin', 'jupyter-lab')
+  : 'jupyter-lab';
 // scripts/ui-tests.sh sends the server's log to a file (printed on failure).
 const serverLog = process.env.SAGERUN_UI_SERVER_LOG;
 
@@ -53,7 +59,7 @@ module.exports = {
   webServer: {
     // jupyter-lab itself, not the `jupyter lab` launcher (TOOLCHAIN pitfall 11).
     command:
-      'exec jupyter-lab --config jupyter_server_test_config.py' +
+      `exec "${jupyterLab}" --config jupyter_server_test_config.py` +
       (serverLog ? ` >>"${serverLog}" 2>&1` : ''),
     url: `http://127.0.0.1:${port}/lab`,
     timeout: 120 * 1000,

@@ -4,6 +4,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import { NETWORK_ERROR_STATUS, SageRunApiError } from './errors';
 import type {
   ErrorBody,
+  ICellSource,
   ListNotebooksResponse,
   ListRunsQuery,
   ListRunsResponse,
@@ -85,6 +86,43 @@ export class SageRunClient {
       query: { domainId: options.domainId },
       body: { format: options.format ?? 'IPYNB' }
     });
+  }
+
+  /**
+   * The notebook's cells as the file on disk holds them, through the server's REST
+   * contents API (never a collaborative drive: the run reads the disk, not the room).
+   */
+  async readNotebookCells(path: string): Promise<ICellSource[]> {
+    const url =
+      URLExt.join(
+        this.serverSettings.baseUrl,
+        'api/contents',
+        URLExt.encodeParts(path)
+      ) + '?type=notebook&content=1';
+    let response: Response;
+    try {
+      response = await ServerConnection.makeRequest(
+        url,
+        { method: 'GET' },
+        this.serverSettings
+      );
+    } catch (reason) {
+      throw new SageRunApiError({
+        status: NETWORK_ERROR_STATUS,
+        code: 'NetworkError',
+        message: 'Could not reach the Jupyter server to read the notebook.',
+        retryable: true
+      });
+    }
+    if (!response.ok) {
+      throw new SageRunApiError({
+        status: response.status,
+        code: 'NotebookUnreadable',
+        message: `Could not read ${path} from the server (HTTP ${response.status}).`
+      });
+    }
+    const model = await response.json();
+    return (model?.content?.cells ?? []) as ICellSource[];
   }
 
   /** Build the URL of a route; query values that are empty are left out. */

@@ -44,5 +44,3 @@ export const LIMITS = {
   triggerSourceTypes: raw.triggerSourceType.enum as TriggerSourceType[],
   runStatuses: raw.runStatus.enum as RunStatus[]
 } as const;
-
-export const RAW_LIMITS = raw;

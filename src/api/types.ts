@@ -161,3 +161,9 @@ export const TERMINAL_STATES: ReadonlySet<RunStatus> = new Set<RunStatus>([
 export function isTerminal(status: RunStatus | string): boolean {
   return TERMINAL_STATES.has(status as RunStatus);
 }
+
+/** A notebook cell as nbformat spells it: what a run executes of it. */
+export interface ICellSource {
+  cell_type: string;
+  source: string | string[];
+}

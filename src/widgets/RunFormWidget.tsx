@@ -17,6 +17,7 @@ import {
   RunFormState,
   toRequest
 } from '../model/formState';
+import { ICellSource, sameCells, waitUntilOnDisk } from '../model/onDisk';
 import { ParametersCell, readParametersCell } from '../model/paramsCell';
 import { RunSubmitter } from '../model/submitter';
 
@@ -222,15 +223,51 @@ export class RunFormWidget extends ReactWidget {
     onPhase: (phase: SubmitPhase) => void
   ): Promise<void> => {
     const panel = this._panel();
-    if (state.target === 'path' && panel && panel.context.model.dirty) {
-      onPhase('saving');
-      await panel.context.save();
+    if (state.target === 'path' && panel) {
+      await this._saveToDisk(panel, onPhase);
     }
     onPhase('starting');
     const run = await this._submitter.submit(toRequest(state));
     this.options.onStarted(run);
     this.options.onClose();
   };
+
+  /**
+   * Have on disk what the user sees before the server reads the file (see
+   * model/onDisk.ts): save when the notebook is dirty or the file differs, then wait
+   * for the file. Under jupyter-collaboration the model may be clean while the file
+   * still trails the editor, and 4.x answers a save asked during its own autosave with
+   * "already in progress": the wait that follows covers both.
+   */
+  private async _saveToDisk(
+    panel: NotebookPanel,
+    onPhase: (phase: SubmitPhase) => void
+  ): Promise<void> {
+    const read = () => this.options.client.readNotebookCells(this.options.path);
+    const shown = () =>
+      (panel.context.model.toJSON() as { cells?: ICellSource[] }).cells ?? [];
+    if (!panel.context.model.dirty && sameCells(await read(), shown())) {
+      return;
+    }
+    onPhase('saving');
+    try {
+      await panel.context.save();
+    } catch (reason) {
+      if (!panel.context.model.collaborative) {
+        throw reason;
+      }
+    }
+    if (!(await waitUntilOnDisk(read, shown))) {
+      throw new SageRunApiError({
+        status: 409,
+        code: 'NotSavedYet',
+        message: this.options.trans.__(
+          'The notebook on disk still differs from what you see: save it, then run again.'
+        ),
+        retryable: true
+      });
+    }
+  }
 
   render(): JSX.Element {
     const { trans } = this.options;
