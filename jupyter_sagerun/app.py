@@ -57,7 +57,11 @@ class SageRun(ExtensionApp, SageRunSettings):
             self.backend_link.start()
         else:
             # aws: no local backend; local with an endpoint: that one, as configured.
-            configured = configured_endpoints(config) if self.resolved_backend == "local" else None
+            configured = (
+                configured_endpoints(config, LocalBackend(parent=self).state_dir)
+                if self.resolved_backend == "local"
+                else None
+            )
             self.backend_link.use(configured)
 
         assert self.serverapp is not None
