@@ -76,7 +76,8 @@ def sagerun_config(
             "ServerApp": {"jpserver_extensions": {"jupyter_sagerun": True}},
             "SageRun": values,
             "LocalBackend": {
-                "state_dir": str(tmp_path / "local-backend"),
+                # A standalone backend's credentials are read from its connection file.
+                "state_dir": backend.state_dir if backend else str(tmp_path / "local-backend"),
                 "max_concurrent_runs": 4,
                 **(local or {}),
             },

@@ -174,15 +174,27 @@ class Stack:
         (self.revealed if reveal else self.answers).append(answer)
         return answer
 
-    def control(self, method: str, path: str, body: Any = None) -> Any:
-        """A test knob, signed with the backend's credentials from its backend.json."""
+    def backend_request(self, method: str, path: str, body: Any = None) -> requests.Response:
+        """A request straight to the backend, signed with the credentials of its
+        backend.json (it refuses any other)."""
         info = json.loads((self.backend_state / "backend.json").read_text())
         credentials = Credentials(info["access_key_id"], info["secret_access_key"])
         url = self.endpoint_url + path
         data = b"" if body is None else json.dumps(body).encode()
-        headers = sign(method, url, credentials, info["region"], body=data)
+        headers = sign(
+            method,
+            url,
+            credentials,
+            info["region"],
+            body=data,
+            headers={"Content-Type": "application/json"},
+        )
         with session() as http:
-            response = http.request(method, url, data=data or None, headers=headers, timeout=10)
+            return http.request(method, url, data=data or None, headers=headers, timeout=10)
+
+    def control(self, method: str, path: str, body: Any = None) -> Any:
+        """A test knob."""
+        response = self.backend_request(method, path, body)
         response.raise_for_status()
         return response.json()
 
@@ -489,16 +501,15 @@ def test_no_secret_in_any_log_file_or_answer(stack: Stack, canaries: Canaries) -
     )
     assert bad_name.status == 400, bad_name.text
     # The same straight to the backend, which validates with the same code.
-    with session() as http:
-        direct = http.post(
-            f"{stack.endpoint_url}/v2/domains/{DOMAIN}/notebook-runs",
-            json={
-                "owningProjectIdentifier": PROJECT,
-                "notebookIdentifier": started.json()["notebookId"],
-                "parameters": {"alpha": canaries.alpha + "x" * 1100},
-            },
-            timeout=10,
-        )
+    direct = stack.backend_request(
+        "POST",
+        f"/v2/domains/{DOMAIN}/notebook-runs",
+        {
+            "owningProjectIdentifier": PROJECT,
+            "notebookIdentifier": started.json()["notebookId"],
+            "parameters": {"alpha": canaries.alpha + "x" * 1100},
+        },
+    )
     stack.answers.append(
         Answer("backend StartNotebookRun", direct.status_code, dict(direct.headers), direct.text)
     )
