@@ -19,6 +19,7 @@ from .localproc import ensure_local_backend
 class EnvApp(CommandApp):
     name = "jupyter-sagerun-env"
     description = "Print export lines that point AWS tools at the local backend."
+    command = "jupyter sagerun env"
     aliases = {
         **CommandApp.aliases,
         # The same as `jupyter sagerun local`'s, so one state directory is named alike.
@@ -31,7 +32,9 @@ class EnvApp(CommandApp):
             "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_DEFAULT_REGION) "
             "for the local backend of the state directory, starting it if none runs. "
             'Use: eval "$(jupyter sagerun env)"; then `aws datazone ...`, `aws s3 ...` '
-            "and boto3 reach the local backend with no --endpoint-url."
+            "and boto3 reach the local backend with no --endpoint-url. "
+            "--state-dir=DIR (as for `jupyter sagerun local`) names the backend's state "
+            "directory (default: LocalBackend.state_dir)."
         )
 
     def run_command(self) -> int:

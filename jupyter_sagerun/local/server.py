@@ -70,7 +70,7 @@ class BaseHandler(tornado.web.RequestHandler):
         self.context.activity.touch()
 
     def check_xsrf_cookie(self) -> None:
-        """botocore sends no XSRF cookie; the server listens on loopback only."""
+        """botocore sends no XSRF cookie: a request is authenticated by its signature."""
 
     def write_json(self, status: int, body: Any) -> None:
         self.set_status(status)

@@ -12,7 +12,7 @@ message) or None; each endpoint turns a kind into its service's own error code
 
 from __future__ import annotations
 
-import calendar
+import datetime
 import hashlib
 import hmac
 import re
@@ -35,6 +35,7 @@ ALGORITHM = "AWS4-HMAC-SHA256"
 # covers the headers, is checked here; the chunk signatures are not).
 _UNHASHED_PAYLOADS = re.compile(r"UNSIGNED-PAYLOAD|STREAMING-[A-Z0-9-]+")
 _HEX_SHA256 = re.compile(r"[0-9a-f]{64}")
+_AMZ_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z")
 
 # Refusal kinds → (HTTP status, AWS error code), per service. What AWS itself answers:
 # DataZone's front door speaks the codes of AWS's JSON services, S3 its own.
@@ -102,6 +103,22 @@ class _Signed:
     expires: int | None  # query auth only
 
 
+def _epoch(amz_date: str) -> float | None:
+    """Seconds since the epoch of ``20261201T120000Z`` (SIGV4_TIMESTAMP), or None.
+    Not time.strptime: it costs a quarter of a whole check."""
+    found = _AMZ_DATE.fullmatch(amz_date)
+    if found is None:
+        return None
+    try:
+        year, month, day, hour, minute, second = (int(part) for part in found.groups())
+        moment = datetime.datetime(
+            year, month, day, hour, minute, second, tzinfo=datetime.timezone.utc
+        )
+    except ValueError:
+        return None
+    return moment.timestamp()
+
+
 def _refuse(kind: str, message: str | None = None) -> Refusal:
     return Refusal(kind, message or _MESSAGES[kind])
 
@@ -143,6 +160,9 @@ class Verifier:
             return _refuse("unknown_key")
         if not signed.amz_date:
             return _refuse("malformed", "A signed request must carry an X-Amz-Date header.")
+        stamp = _epoch(signed.amz_date)
+        if stamp is None:
+            return _refuse("malformed", f"Invalid X-Amz-Date '{signed.amz_date[:40]}'.")
         expected_scope = [signed.amz_date[:8], self.region, self.service, "aws4_request"]
         if signed.scope != expected_scope:
             return _refuse(
@@ -150,7 +170,7 @@ class Verifier:
                 f"Credential should be scoped to {'/'.join(expected_scope[1:])}, "
                 f"not {'/'.join(signed.scope[1:])}.",
             )
-        stale = self._stale(signed)
+        stale = self._stale(signed, stamp)
         if stale is not None:
             return stale
         if signed.expires is None:
@@ -161,11 +181,7 @@ class Verifier:
             return _refuse("signature")
         return None
 
-    def _stale(self, signed: _Signed) -> Refusal | None:
-        try:
-            stamp = calendar.timegm(time.strptime(signed.amz_date, SIGV4_TIMESTAMP))
-        except ValueError:
-            return _refuse("malformed", f"Invalid X-Amz-Date '{signed.amz_date}'.")
+    def _stale(self, signed: _Signed, stamp: float) -> Refusal | None:
         now = self.clock()
         if signed.expires is not None:
             # A presigned URL: valid from its date for X-Amz-Expires seconds.
