@@ -193,7 +193,11 @@ class LocalBackend(LoggingConfigurable):
         from .scheduler import Scheduler
         from .store import Store
 
-        self._s3 = LocalS3(self.ip, self.s3_port, self.log, self.credentials)
+        # A signed S3 request is use too: a client staging a notebook before its
+        # StartNotebookImport must not see the backend idle out under it.
+        self._s3 = LocalS3(
+            self.ip, self.s3_port, self.log, self.credentials, on_request=self.activity.touch
+        )
         self._s3.start()
         self._store = Store(state / "local.sqlite3")
         self._scheduler = Scheduler(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlparse
 
@@ -28,11 +29,19 @@ def split_uri(uri: str) -> tuple[str, str]:
 
 
 class LocalS3:
-    def __init__(self, ip: str, port: int, log: logging.Logger, credentials: Credentials) -> None:
+    def __init__(
+        self,
+        ip: str,
+        port: int,
+        log: logging.Logger,
+        credentials: Credentials,
+        on_request: Callable[[], None] = lambda: None,
+    ) -> None:
         self.ip = ip
         self.port = port
         self.log = log
         self.credentials = credentials
+        self.on_request = on_request
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self._client: Any = None
@@ -55,6 +64,7 @@ class LocalS3:
         app = SignatureCheck(
             DomainDispatcherApplication(create_backend_app),
             Verifier(self.credentials, REGION, "s3"),
+            self.on_request,
         )
         server = make_server(self.ip, self.port, app, threaded=True)
         self._thread = threading.Thread(

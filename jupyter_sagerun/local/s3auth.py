@@ -69,11 +69,15 @@ def error_xml(code: str, message: str, request_id: str) -> bytes:
 
 
 class SignatureCheck:
-    """``app`` behind a SigV4 check by ``verifier``."""
+    """``app`` behind a SigV4 check by ``verifier``; ``on_request`` is told of each
+    request that passed (the idle clock: a client uploading is using the backend)."""
 
-    def __init__(self, app: WsgiApp, verifier: Verifier) -> None:
+    def __init__(
+        self, app: WsgiApp, verifier: Verifier, on_request: Callable[[], None] = lambda: None
+    ) -> None:
         self.app = app
         self.verifier = verifier
+        self.on_request = on_request
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -82,6 +86,7 @@ class SignatureCheck:
         refusal = self.verifier.check(incoming(environ, body))
         if refusal is not None:
             return self._refuse(refusal, start_response)
+        self.on_request()
         # moto reads the body again: hand it what we consumed.
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
