@@ -105,6 +105,8 @@ def start_standalone(
         f"--max-concurrent-runs={max_concurrent_runs}",
         f"--ip={LOOPBACK}",
         "--quiet",
+        # Benchmarks inject latency and count requests through the test knobs.
+        "--LocalBackend.enable_test_knobs=True",
     ]
     process = spawn(args, tmp, env, tmp / "backend.log")
     give_up = time.monotonic() + timeout

@@ -17,6 +17,7 @@ statistics are in ``_clients.py`` and ``_stats.py``.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import shutil
@@ -53,6 +54,7 @@ class Server:
     tmp: Path
     log_path: Path
     process: subprocess.Popen[bytes]
+    backend_state: Path  # the local backend's state directory (its backend.json)
     _context: dict[str, Any] | None = field(default=None, repr=False)
 
     def url(self, path: str) -> str:
@@ -77,18 +79,35 @@ class Server:
     def datazone(self) -> Any:
         """A boto3 DataZone client straight to the local backend, configured like the
         extension's own (standard retries, 3 attempts, 5 s / 60 s timeouts)."""
-        return _boto_client("datazone", self.context()["endpointUrl"])
+        return _boto_client("datazone", self.context()["endpointUrl"], self.credentials())
 
     def s3(self) -> Any:
         """A boto3 S3 client for the local backend's S3 (moto), path-style."""
-        return _boto_client("s3", self.context()["s3EndpointUrl"])
+        return _boto_client("s3", self.context()["s3EndpointUrl"], self.credentials())
+
+    def credentials(self) -> tuple[str, str]:
+        """The local backend's key pair, from its connection file (new at each start)."""
+        info = json.loads((self.backend_state / "backend.json").read_text(encoding="utf-8"))
+        return str(info["access_key_id"]), str(info["secret_access_key"])
 
     def local_control(self, method: str, path: str, body: Any = None) -> Any:
-        """The local backend's test knobs (``/_local/faults``, ``/_local/requests``)."""
+        """The local backend's test knobs (``/_local/faults``, ``/_local/requests``),
+        SigV4-signed like every request to it."""
+        from botocore.auth import SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+
         url = self.context()["endpointUrl"].rstrip("/") + path
+        data = b"" if body is None else json.dumps(body).encode()
+        request = AWSRequest(
+            method=method, url=url, data=data, headers={"Content-Type": "application/json"}
+        )
+        SigV4Auth(Credentials(*self.credentials()), "datazone", "us-east-1").add_auth(request)
         with requests.Session() as session:
             session.trust_env = False
-            answer = session.request(method, url, json=body, timeout=10)
+            answer = session.request(
+                method, url, data=data or None, headers=dict(request.headers), timeout=10
+            )
             answer.raise_for_status()
             return answer.json()
 
@@ -100,7 +119,7 @@ class Server:
         return "\n".join(text.splitlines()[-lines:])
 
 
-def _boto_client(service: str, endpoint_url: str) -> Any:
+def _boto_client(service: str, endpoint_url: str, credentials: tuple[str, str]) -> Any:
     import boto3
     from botocore.config import Config
 
@@ -114,8 +133,8 @@ def _boto_client(service: str, endpoint_url: str) -> Any:
         service,
         endpoint_url=endpoint_url,
         region_name="us-east-1",
-        aws_access_key_id="bench",
-        aws_secret_access_key="bench",
+        aws_access_key_id=credentials[0],
+        aws_secret_access_key=credentials[1],
         config=config,
     )
 
@@ -186,16 +205,22 @@ def jupyter_server(
     process: subprocess.Popen[bytes] | None = None
     server: Server | None = None
     standalone: subprocess.Popen[bytes] | None = None
+    backend_state = tmp / "local-backend"
     backend_args: list[str] = [
-        f"--LocalBackend.state_dir={tmp / 'local-backend'}",
+        f"--LocalBackend.state_dir={backend_state}",
         f"--LocalBackend.max_concurrent_runs={max_concurrent_runs}",
+        # Benchmarks inject latency and count requests through the test knobs.
+        "--LocalBackend.enable_test_knobs=True",
     ]
     try:
         if backend == "standalone":
             standalone, endpoints = _start_standalone(
                 tmp, env, max_concurrent_runs, startup_timeout
             )
+            backend_state = tmp / "standalone-backend"
             backend_args = [
+                # Where the extension finds the standalone backend's credentials.
+                f"--LocalBackend.state_dir={backend_state}",
                 f"--SageRun.endpoint_url={endpoints['endpoint_url']}",
                 f"--SageRun.s3_endpoint_url={endpoints['s3_endpoint_url']}",
                 f"--SageRun.staging_s3_uri={endpoints['staging_s3_uri']}",
@@ -209,7 +234,9 @@ def jupyter_server(
                 *extra_args,
             ]
             process = spawn(args, tmp, env, log_path)
-            server = Server(f"http://{LOOPBACK}:{port}/", token, root, tmp, log_path, process)
+            server = Server(
+                f"http://{LOOPBACK}:{port}/", token, root, tmp, log_path, process, backend_state
+            )
             if _wait_ready(server, startup_timeout):
                 break
             _stop(server)

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Int
 
-from .context import RunContext, resolve_backend, resolve_context
+from .context import LocalEndpoints, RunContext, resolve_backend, resolve_context
 from .handlers import ROUTES
 from .local import LocalBackend
 from .local_link import LocalBackendLink
@@ -52,12 +52,15 @@ class SageRun(ExtensionApp, SageRunSettings):
         self.backend_link = LocalBackendLink(self, self.log)
         config = self.context_config()
         self.resolved_backend = resolve_backend(config, os.environ).value
+        # local with an endpoint: that standalone backend, its credentials read from
+        # its connection file on each request (a restart makes new ones).
+        self._configured_state_dir: str | None = None
         if self.resolved_backend == "local" and config.endpoint_url is None:
             self.backend_link.start()
         else:
-            # aws: no local backend; local with an endpoint: that one, as configured.
-            configured = configured_endpoints(config) if self.resolved_backend == "local" else None
-            self.backend_link.use(configured)
+            if self.resolved_backend == "local":
+                self._configured_state_dir = LocalBackend(parent=self).state_dir
+            self.backend_link.use(None)
 
         assert self.serverapp is not None
         contents = self.serverapp.contents_manager
@@ -99,5 +102,10 @@ class SageRun(ExtensionApp, SageRunSettings):
             self.context_config(),
             request_domain_id=_blank_to_none(domain_id),
             request_project_id=_blank_to_none(project_id),
-            local=self.backend_link.endpoints(),
+            local=self._local_endpoints(),
         )
+
+    def _local_endpoints(self) -> LocalEndpoints | None:
+        if self._configured_state_dir is not None:
+            return configured_endpoints(self.context_config(), self._configured_state_dir)
+        return self.backend_link.endpoints()

@@ -11,9 +11,10 @@ import json
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from .credentials import Credentials
 from .datazone import AwsTarget
 
 DEFAULT_REGION = "us-east-1"
@@ -55,12 +56,16 @@ class ContextConfig:
 
 @dataclass(frozen=True)
 class LocalEndpoints:
+    """A local backend: where it listens and the credentials its connection file gives
+    (never in a repr, never in ``GET sagerun/context``, never logged)."""
+
     endpoint_url: str
     s3_endpoint_url: str
     staging_s3_uri: str
     region: str = DEFAULT_REGION
     domain_id: str = "dzd_local"
     project_id: str = "local"
+    credentials: Credentials | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -76,16 +81,20 @@ class RunContext:
     sources: dict[str, str]
     subnet_ids: list[str]
     security_group_ids: list[str]
+    #: The local backend's credentials (local only; not part of ``to_json``).
+    credentials: Credentials | None = field(default=None, repr=False, compare=False)
 
     def target(self) -> AwsTarget:
         local = self.backend == "local"
         return AwsTarget(
             region=self.region,
-            # The local backend gets dummy keys; a profile there could only leak intent.
+            # The local backend gets its own keys; a profile there could only leak intent.
             profile=None if local else self.profile,
             endpoint_url=self.endpoint_url,
             s3_endpoint_url=self.s3_endpoint_url,
-            static_credentials=local,
+            # Never the user's: an empty pair if no connection file gave one, which the
+            # backend refuses (403, mapped to 401) rather than anything reading ~/.aws.
+            credentials=(self.credentials or Credentials("", "")) if local else None,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -246,6 +255,7 @@ def resolve_context(
         sources={key: values[key].source for key in KEYS},
         subnet_ids=subnets,
         security_group_ids=groups,
+        credentials=local.credentials if backend.value == "local" and local else None,
     )
 
 

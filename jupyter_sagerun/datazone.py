@@ -2,7 +2,7 @@
 
 Everything above this module speaks ``SageRunError``; no botocore exception and no
 boto3 object leaves it. The same code serves the real DataZone and S3 endpoints and the
-embedded local backend (an ``endpoint_url`` plus dummy static credentials).
+local backend (an ``endpoint_url`` plus the credentials from its connection file).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import os
 import re
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import botocore.config
@@ -20,6 +20,7 @@ import botocore.exceptions as bex
 import botocore.session
 from botocore import xform_name
 
+from .credentials import Credentials
 from .datazone_model import use_shipped_model
 from .error_tables import (
     BY_STATUS,
@@ -37,19 +38,26 @@ from .wirelog import install_log_filter
 
 log = logging.getLogger(__name__)
 
-# The local backend ignores signatures, but botocore will not send an unsigned request,
-# and these must never be the user's keys: a local run must not touch ~/.aws at all.
-LOCAL_ACCESS_KEY = "sagerun-local"
-LOCAL_SECRET_KEY = "sagerun-local-secret"
-
 
 @dataclass(frozen=True)
 class AwsTarget:
+    """Where calls go. ``credentials``: the local backend's key pair (from its connection
+    file), used instead of any of the user's: a local run must not touch ~/.aws at all.
+    Out of repr and comparison; clients are cached by its key id."""
+
     region: str
     profile: str | None = None
     endpoint_url: str | None = None
     s3_endpoint_url: str | None = None
-    static_credentials: bool = False
+    credentials: Credentials | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def static_credentials(self) -> bool:
+        return self.credentials is not None
+
+    @property
+    def key_id(self) -> str | None:
+        return self.credentials.access_key_id if self.credentials else None
 
 
 def _package_version() -> str:
@@ -136,6 +144,15 @@ def _map_client_error(
     request_id = meta.get("RequestId") or error.get("RequestId") or None
     message = redact(str(error.get("Message") or ""), secrets)[:MAX_MESSAGE]
 
+    if code in CREDENTIAL_CODES and target.static_credentials:
+        # Not the user's keys: the local backend's, from its connection file.
+        return SageRunError(
+            401,
+            "UnauthorizedException",
+            f"The local backend refused {operation} ({code}): these are not the "
+            "credentials of its connection file; if it restarted, try again.",
+            request_id=request_id,
+        )
     if code in CREDENTIAL_CODES:
         mapped = _credentials_error(target.profile, f"{operation} was refused ({code})")
         mapped.request_id = request_id
@@ -173,8 +190,9 @@ _ISOLATED_VARS: dict[str, tuple[Any, ...]] = {
 }
 
 
-_SessionKey = tuple[str | None, bool]
-_ClientKey = tuple[str, str | None, str, str | None, bool]
+# (profile, local key id): a backend restarted with new credentials gets new clients.
+_SessionKey = tuple[str | None, str | None]
+_ClientKey = tuple[str, str | None, str, str | None, str | None]
 
 
 class DataZoneGateway:
@@ -203,15 +221,15 @@ class DataZoneGateway:
 
     # sessions and clients
 
-    def _session(self, profile: str | None, static: bool) -> Any:
-        key = (profile, static)
+    def _session(self, profile: str | None, credentials: Credentials | None) -> Any:
+        key = (profile, credentials.access_key_id if credentials else None)
         session = self._sessions.get(key)
         if session is None:
-            if static:
+            if credentials is not None:
                 # Neither the user's files nor AWS_PROFILE may play a part in a local
                 # run: these variables no longer read the environment at all.
                 session = botocore.session.Session(session_vars=_ISOLATED_VARS)
-                session.set_credentials(LOCAL_ACCESS_KEY, LOCAL_SECRET_KEY)
+                session.set_credentials(credentials.access_key_id, credentials.secret_access_key)
             else:
                 session = botocore.session.Session(profile=profile)
             use_shipped_model(session)
@@ -221,11 +239,11 @@ class DataZoneGateway:
     def client(self, target: AwsTarget, service: str) -> Any:
         endpoint = target.s3_endpoint_url if service == "s3" else target.endpoint_url
         profile = None if target.static_credentials else target.profile
-        key = (service, profile, target.region, endpoint, target.static_credentials)
+        key = (service, profile, target.region, endpoint, target.key_id)
         with self._lock:
             client = self._clients.get(key)
             if client is None:
-                session = self._session(profile, target.static_credentials)
+                session = self._session(profile, target.credentials)
                 config = self._path_style if service == "s3" and endpoint else self._config
                 client = session.create_client(
                     service, region_name=target.region, endpoint_url=endpoint, config=config
@@ -237,8 +255,8 @@ class DataZoneGateway:
         # A session caches the credentials it resolved (or that it found none); after a
         # credential error drop it so the next call sees the user's `aws sso login`.
         with self._lock:
-            self._sessions.pop((target.profile, target.static_credentials), None)
-            stale = [k for k in self._clients if (k[1], k[4]) == (target.profile, False)]
+            self._sessions.pop((target.profile, None), None)
+            stale = [k for k in self._clients if (k[1], k[4]) == (target.profile, None)]
             for key in stale:
                 del self._clients[key]
 

@@ -24,7 +24,7 @@ from traitlets.config import Configurable
 from .context import ContextConfig, LocalEndpoints
 from .datazone import DataZoneGateway
 from .local.backend import LocalBackend
-from .local.discovery import BackendAlreadyRunning, RunningBackend
+from .local.discovery import BackendAlreadyRunning, RunningBackend, read_info
 from .service import ContextProvider, RunService
 from .sync import NotebookSyncer
 
@@ -140,12 +140,20 @@ def build_service(
     )
 
 
-def configured_endpoints(config: ContextConfig) -> LocalEndpoints:
-    """A standalone local backend named by ``SageRun.endpoint_url`` in config."""
+def configured_endpoints(config: ContextConfig, state_dir: str) -> LocalEndpoints:
+    """A standalone local backend named by ``SageRun.endpoint_url`` in config. Its
+    credentials come from the connection file of ``state_dir`` (the backend's
+    ``LocalBackend.state_dir``) when that file names the same endpoint: credentials are
+    never configured by hand, they change at every start."""
+    info = read_info(state_dir)
+    same = info is not None and info.endpoint_url.rstrip("/") == str(config.endpoint_url).rstrip(
+        "/"
+    )
     return LocalEndpoints(
         endpoint_url=str(config.endpoint_url),
         s3_endpoint_url=str(config.s3_endpoint_url or ""),
         staging_s3_uri=DEFAULT_LOCAL_STAGING,
+        credentials=info.credentials if info is not None and same else None,
     )
 
 
@@ -158,6 +166,7 @@ def running_endpoints(info: RunningBackend) -> LocalEndpoints:
         region=info.region,
         domain_id=LocalBackend.default_domain_id,
         project_id=LocalBackend.default_project_id,
+        credentials=info.credentials,
     )
 
 

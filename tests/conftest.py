@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+import urllib.request
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -26,6 +27,7 @@ from traitlets.config import Config
 
 from jupyter_sagerun.context import RunContext
 from jupyter_sagerun.local import LocalBackend
+from jupyter_sagerun.local.sigv4 import sign
 
 pytest_plugins = ("pytest_jupyter.jupyter_server",)
 
@@ -40,6 +42,7 @@ def local_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalBac
         state_dir=str(tmp_path_factory.mktemp("shared-backend")),
         max_concurrent_runs=8,
         seconds_per_minute=60.0,
+        enable_test_knobs=True,
     )
     backend.start()
     yield backend
@@ -73,7 +76,8 @@ def sagerun_config(
             "ServerApp": {"jpserver_extensions": {"jupyter_sagerun": True}},
             "SageRun": values,
             "LocalBackend": {
-                "state_dir": str(tmp_path / "local-backend"),
+                # A standalone backend's credentials are read from its connection file.
+                "state_dir": backend.state_dir if backend else str(tmp_path / "local-backend"),
                 "max_concurrent_runs": 4,
                 **(local or {}),
             },
@@ -193,15 +197,34 @@ def token() -> str:
     return uuid.uuid4().hex
 
 
-def s3_client(backend_s3_url: str) -> Any:
+def s3_client(backend: LocalBackend) -> Any:
+    """boto3's S3 on ``backend``, signed with its credentials."""
     return boto3.session.Session().client(
         "s3",
-        endpoint_url=backend_s3_url,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
+        endpoint_url=backend.s3_endpoint_url,
+        region_name=backend.region,
+        aws_access_key_id=backend.credentials.access_key_id,
+        aws_secret_access_key=backend.credentials.secret_access_key,
         config=BotoConfig(s3={"addressing_style": "path"}),
     )
+
+
+def knob(backend: LocalBackend, method: str, path: str, body: Any = None) -> Any:
+    """A signed request to one of ``backend``'s test knobs (``/_local/faults``,
+    ``/_local/requests``): its JSON answer (raises on an error status)."""
+    data = b"" if body is None else json.dumps(body).encode()
+    url = backend.endpoint_url + path
+    headers = sign(
+        method,
+        url,
+        backend.credentials,
+        backend.region,
+        body=data,
+        headers={"Content-Type": "application/json"},
+    )
+    request = urllib.request.Request(url, data=data or None, method=method, headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read() or b"null")
 
 
 def count_versions(s3: Any, bucket: str, prefix: str) -> int:

@@ -16,6 +16,7 @@ from jupyter_sagerun.context import (
     resolve_backend,
     resolve_context,
 )
+from jupyter_sagerun.credentials import Credentials
 from jupyter_sagerun.datazone import AwsTarget
 
 # As SMUS writes it in a space (values made up, shape and key names real).
@@ -49,6 +50,7 @@ LOCAL = LocalEndpoints(
     endpoint_url="http://127.0.0.1:5001",
     s3_endpoint_url="http://127.0.0.1:5002",
     staging_s3_uri="s3://sagerun-local/staging/",
+    credentials=Credentials.fresh(),
 )
 
 
@@ -255,8 +257,13 @@ def test_local_backend_values(tmp_path: Path, no_aws_config: Path) -> None:
         region="us-east-1",
         endpoint_url="http://127.0.0.1:5001",
         s3_endpoint_url="http://127.0.0.1:5002",
-        static_credentials=True,
     )
+    # The connection file's key pair signs the calls, and is shown nowhere.
+    assert LOCAL.credentials is not None
+    assert ctx.target().credentials == LOCAL.credentials
+    shown = json.dumps(ctx.to_json()) + repr(ctx) + repr(ctx.target()) + repr(LOCAL)
+    assert LOCAL.credentials.secret_access_key not in shown
+    assert LOCAL.credentials.access_key_id not in shown
 
 
 def test_local_backend_request_and_config_override(

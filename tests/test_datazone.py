@@ -23,8 +23,8 @@ import botocore.session
 import pytest
 from botocore.stub import Stubber
 
+from jupyter_sagerun.credentials import Credentials
 from jupyter_sagerun.datazone import (
-    LOCAL_ACCESS_KEY,
     AwsTarget,
     DataZoneGateway,
     map_error,
@@ -39,6 +39,9 @@ RUN_PARAMS = {
     "notebookIdentifier": "nb1",
 }
 RUN = {"id": "run-1", "domainId": "dzd_abc123", "status": "QUEUED"}
+
+# A local backend's key pair, as its connection file gives it.
+LOCAL = Credentials.fresh()
 
 
 @dataclass
@@ -144,7 +147,7 @@ def local_target(fake: FakeDataZone) -> AwsTarget:
         region="us-east-1",
         endpoint_url=fake.url,
         s3_endpoint_url=fake.url,
-        static_credentials=True,
+        credentials=LOCAL,
     )
 
 
@@ -196,7 +199,8 @@ def test_modeled_errors_over_http(
     if expected_code == error_type:
         assert error.message == f"the service says {error_type}"
     else:
-        assert "aws configure" in error.message
+        # Not the user's keys that were refused: no `aws configure` hint for a local one.
+        assert "connection file" in error.message and "aws configure" not in error.message
 
 
 def test_server_error_is_retried_then_502(fake: FakeDataZone) -> None:
@@ -224,9 +228,7 @@ def test_closed_port_is_503() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    target = AwsTarget(
-        "us-east-1", endpoint_url=f"http://127.0.0.1:{port}", static_credentials=True
-    )
+    target = AwsTarget("us-east-1", endpoint_url=f"http://127.0.0.1:{port}", credentials=LOCAL)
     error = fail(DataZoneGateway(max_attempts=1), target)
     assert (error.status, error.code, error.retryable) == (503, "EndpointUnreachable", True)
     assert f"127.0.0.1:{port}" in error.message and "dzd_abc123" not in error.message
@@ -302,12 +304,10 @@ def test_static_credentials_never_read_the_users_files(
     monkeypatch.setenv("AWS_PROFILE", "nosuch")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDUSERCANARY")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "usersecretcanary")
-    target = AwsTarget(
-        "us-east-1", profile="nosuch", endpoint_url=fake.url, static_credentials=True
-    )
+    target = AwsTarget("us-east-1", profile="nosuch", endpoint_url=fake.url, credentials=LOCAL)
     DataZoneGateway().call(target, "StartNotebookRun", RUN_PARAMS)
     authorization = fake.requests[0].headers["Authorization"]
-    assert f"Credential={LOCAL_ACCESS_KEY}/" in authorization
+    assert f"Credential={LOCAL.access_key_id}/" in authorization
     assert "AKIDUSERCANARY" not in authorization
 
 
@@ -378,7 +378,7 @@ def test_no_parameter_value_in_logs_or_errors(
     assert "at 'parameters' failed" in error.message
     assert caplog.records, "botocore logged nothing at DEBUG: the check proves nothing"
     assert not [r for r in caplog.records if canary in r.getMessage()]
-    assert not [r for r in caplog.records if LOCAL_ACCESS_KEY in r.getMessage()]
+    assert not [r for r in caplog.records if LOCAL.secret_access_key in r.getMessage()]
 
 
 def test_s3_round_trip_and_errors(fake: FakeDataZone) -> None:
@@ -411,7 +411,7 @@ def test_s3_round_trip_and_errors(fake: FakeDataZone) -> None:
 )
 def test_s3_errors_with_stubber(code: str, status: int, expected: tuple[int, str]) -> None:
     gateway = DataZoneGateway()
-    target = AwsTarget("us-east-1", endpoint_url="http://127.0.0.1:9", static_credentials=True)
+    target = AwsTarget("us-east-1", endpoint_url="http://127.0.0.1:9", credentials=LOCAL)
     client = gateway.client(target, "s3")
     with Stubber(client) as stub:
         stub.add_client_error(

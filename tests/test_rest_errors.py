@@ -8,13 +8,12 @@ import json
 import logging
 import socket
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Api, sagerun_config, token, write_notebook
+from conftest import Api, knob, sagerun_config, token, write_notebook
 from traitlets.config import Config
 
 from jupyter_sagerun.datazone import DataZoneGateway
@@ -24,14 +23,7 @@ pytestmark = pytest.mark.timeout(60)
 
 
 def _faults(backend: LocalBackend, method: str, body: Any = None) -> None:
-    request = urllib.request.Request(
-        f"{backend.endpoint_url}/_local/faults",
-        method=method,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=5) as response:
-        assert response.status == 200
+    knob(backend, method, "/_local/faults", body)
 
 
 @pytest.fixture

@@ -150,7 +150,7 @@ async def test_null_inside_a_setting_is_400_and_uploads_nothing(
 ) -> None:
     # A notebook never synced: a sync before the refusal would show as a new S3 object.
     write_notebook(jp_root_dir, "fresh.ipynb", "x = 1")
-    s3 = s3_client(local_backend.s3_endpoint_url)
+    s3 = s3_client(local_backend)
     objects_before = count_versions(s3, "sagerun-local", "")
     runs_before = backend_runs(local_backend)
 

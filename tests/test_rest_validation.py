@@ -113,7 +113,7 @@ async def test_bad_request_names_its_field_and_starts_nothing(
     status: int,
     field: str,
 ) -> None:
-    s3 = s3_client(local_backend.s3_endpoint_url)
+    s3 = s3_client(local_backend)
     objects_before = count_versions(s3, "sagerun-local", "")
     runs_before = backend_runs(local_backend)
 
@@ -202,7 +202,7 @@ async def test_a_100_mb_notebook_is_refused_unread(
     big = jp_root_dir / "big.ipynb"
     with open(big, "wb") as handle:  # sparse: 100 MB on paper, nothing on disk
         handle.truncate(100 * 1024 * 1024)
-    s3 = s3_client(local_backend.s3_endpoint_url)
+    s3 = s3_client(local_backend)
     before = count_versions(s3, "sagerun-local", "")
     runs_before = backend_runs(local_backend)
     code, answer = await api("POST", "runs", body={"path": "big.ipynb"})

@@ -13,8 +13,10 @@ actually wrote:
   root logger at DEBUG through ``ServerApp.logging_config``, using the extension with
   ``--SageRun.backend=aws`` pointed at that backend (``endpoint_url``,
   ``s3_endpoint_url``, staging URI, domain, project, region), so that boto3 signs with
-  the AWS credentials of its environment: canary access key, secret key and session
-  token, with empty AWS config files so nothing else is found.
+  the AWS credentials of its environment, with empty AWS config files so nothing else
+  is found: the backend's own key pair (it refuses any other; its secret is the secret
+  key canary, which must then appear in no log of either program, and in no file but
+  the backend's connection file) and a canary session token.
 
 One run by path with canary parameter values goes to SUCCEEDED over real HTTP; then
 the run, the lists, the context, the export, the stop, an AccessDeniedException and an
@@ -48,6 +50,8 @@ from conftest import write_notebook
 
 from benchmarks._processes import free_port, kill_group
 from benchmarks._server import server_command
+from jupyter_sagerun.credentials import Credentials
+from jupyter_sagerun.local.sigv4 import sign
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -80,12 +84,14 @@ def _canary(label: str) -> str:
     return f"{label}{uuid.uuid4().hex}"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Canaries:
     alpha: str = field(default_factory=lambda: _canary("cnryalpha"))
     # A JSON value: the runner hands it to the notebook decoded.
     beta_inner: str = field(default_factory=lambda: _canary("cnrybeta"))
     gamma: str = field(default_factory=lambda: _canary("cnrygamma"))
+    # Replaced by the backend's own secret once it started (see ``stack``): the only
+    # secret the backend accepts a signature by.
     secret_key: str = field(default_factory=lambda: _canary("cnrysecretkey"))
     session_token: str = field(default_factory=lambda: _canary("cnrysessiontoken"))
 
@@ -168,9 +174,27 @@ class Stack:
         (self.revealed if reveal else self.answers).append(answer)
         return answer
 
-    def control(self, method: str, path: str, body: Any = None) -> Any:
+    def backend_request(self, method: str, path: str, body: Any = None) -> requests.Response:
+        """A request straight to the backend, signed with the credentials of its
+        backend.json (it refuses any other)."""
+        info = json.loads((self.backend_state / "backend.json").read_text())
+        credentials = Credentials(info["access_key_id"], info["secret_access_key"])
+        url = self.endpoint_url + path
+        data = b"" if body is None else json.dumps(body).encode()
+        headers = sign(
+            method,
+            url,
+            credentials,
+            info["region"],
+            body=data,
+            headers={"Content-Type": "application/json"},
+        )
         with session() as http:
-            response = http.request(method, self.endpoint_url + path, json=body, timeout=10)
+            return http.request(method, url, data=data or None, headers=headers, timeout=10)
+
+    def control(self, method: str, path: str, body: Any = None) -> Any:
+        """A test knob."""
+        response = self.backend_request(method, path, body)
         response.raise_for_status()
         return response.json()
 
@@ -282,6 +306,8 @@ def stack(tmp_path: Path, canaries: Canaries) -> Iterator[Stack]:
             f"--state-dir={backend_state}",
             f"--ip={LOOPBACK}",
             "--max-concurrent-runs=2",
+            "--quiet",  # no export lines (with its secret) on its stdout
+            "--LocalBackend.enable_test_knobs=True",
             "--log-level=DEBUG",
             f"--LocalBackendApp.logging_config={ROOT_AT_DEBUG!r}",
             "--runner-log-level=DEBUG",  # each run's runner.log
@@ -296,6 +322,12 @@ def stack(tmp_path: Path, canaries: Canaries) -> Iterator[Stack]:
     token = uuid.uuid4().hex
     try:
         info = _wait_backend(backend, backend_state, tmp)
+        canaries.secret_key = info["secret_access_key"]
+        server_env = {
+            **env,
+            "AWS_ACCESS_KEY_ID": info["access_key_id"],
+            "AWS_SECRET_ACCESS_KEY": info["secret_access_key"],
+        }
         # Logging config in the server's own (throw-away) config dir.
         config_dir = Path(env["JUPYTER_CONFIG_DIR"])
         config_dir.mkdir()
@@ -317,7 +349,7 @@ def stack(tmp_path: Path, canaries: Canaries) -> Iterator[Stack]:
             ],
             tmp,
             "server",
-            env,
+            server_env,
         )
         _wait_server(server, url, token, tmp)
         yield Stack(
@@ -469,16 +501,15 @@ def test_no_secret_in_any_log_file_or_answer(stack: Stack, canaries: Canaries) -
     )
     assert bad_name.status == 400, bad_name.text
     # The same straight to the backend, which validates with the same code.
-    with session() as http:
-        direct = http.post(
-            f"{stack.endpoint_url}/v2/domains/{DOMAIN}/notebook-runs",
-            json={
-                "owningProjectIdentifier": PROJECT,
-                "notebookIdentifier": started.json()["notebookId"],
-                "parameters": {"alpha": canaries.alpha + "x" * 1100},
-            },
-            timeout=10,
-        )
+    direct = stack.backend_request(
+        "POST",
+        f"/v2/domains/{DOMAIN}/notebook-runs",
+        {
+            "owningProjectIdentifier": PROJECT,
+            "notebookIdentifier": started.json()["notebookId"],
+            "parameters": {"alpha": canaries.alpha + "x" * 1100},
+        },
+    )
     stack.answers.append(
         Answer("backend StartNotebookRun", direct.status_code, dict(direct.headers), direct.text)
     )
@@ -524,7 +555,9 @@ def check_files(stack: Stack, canaries: Canaries, run_id: str, output_file: Path
     - runs/<run id>/output.ipynb: the executed notebook, into which papermill writes
       the parameters cell with the values (that is how a notebook receives them);
     - the exported copy of that notebook next to the source in the workspace.
-    The secret key and session token are looked for in those too.
+    The secret key and session token are looked for in those too. The backend's
+    connection file (backend.json) holds its secret on purpose: it is looked at for
+    the values only.
     """
     everything = {**canaries.values, **canaries.credentials}
     on_purpose = {
@@ -535,7 +568,12 @@ def check_files(stack: Stack, canaries: Canaries, run_id: str, output_file: Path
     for path in sorted(p for p in stack.tmp.rglob("*") if p.is_file()):
         data = path.read_bytes()
         sqlite = path.parent == stack.backend_state and path.name.startswith("local.sqlite3")
-        secrets = canaries.credentials if path in on_purpose or sqlite else everything
+        if path == stack.backend_state / "backend.json":
+            secrets = canaries.values
+        elif path in on_purpose or sqlite:
+            secrets = canaries.credentials
+        else:
+            secrets = everything
         leaked = found_in(data, secrets)
         assert not leaked, f"{', '.join(leaked)} in {path}:\n{_context(data, secrets)}"
         scanned += 1

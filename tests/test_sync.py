@@ -25,7 +25,7 @@ BUCKET = "sagerun-local"
 @pytest.fixture
 def staging(local_backend: LocalBackend) -> Any:
     """The local S3 with versioning on, so that every PUT leaves a version to count."""
-    s3 = s3_client(local_backend.s3_endpoint_url)
+    s3 = s3_client(local_backend)
     s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
     return s3
 

@@ -34,6 +34,10 @@ class SageRunCLI(JupyterApp):
             "jupyter_sagerun.cli.output.OutputApp",
             "Download the result of an ended run (ipynb or pdf).",
         ),
+        "env": (
+            "jupyter_sagerun.cli.env.EnvApp",
+            'Print export lines for the local backend: eval "$(jupyter sagerun env)".',
+        ),
         "local": (
             "jupyter_sagerun.local.app.LocalBackendApp",
             "Start the local DataZone backend (papermill runs on this machine).",

@@ -116,7 +116,8 @@ class CommandApp(JupyterApp):
                 return None
             if not local:
                 if config.endpoint_url:
-                    local.append(configured_endpoints(config))
+                    state_dir = LocalBackend(config=self.config).state_dir
+                    local.append(configured_endpoints(config, state_dir))
                 else:
                     local.append(ensure_local_backend(LocalBackend(config=self.config)))
             return local[0]

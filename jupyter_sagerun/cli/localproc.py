@@ -21,6 +21,7 @@ from ..context import LocalEndpoints
 from ..errors import SageRunError
 from ..local.backend import LocalBackend
 from ..local.discovery import find_running_backend, lock_is_held
+from ..local.private import open_private, private_dir
 from ..wiring import running_endpoints
 
 LOG_FILE = "backend.log"
@@ -56,7 +57,7 @@ def ensure_local_backend(backend: LocalBackend, timeout: float = START_TIMEOUT) 
     found = find_running_backend(state)
     if found is not None:
         return running_endpoints(found)
-    state.mkdir(parents=True, exist_ok=True)
+    private_dir(state)  # 0700 before the log file goes in
     child: subprocess.Popen[bytes] | None = None
     # While the lock is held, a backend is starting right now (another command, a
     # JupyterLab), or stopping (idled out): wait for it, and start ours once the lock
@@ -83,7 +84,8 @@ def ensure_local_backend(backend: LocalBackend, timeout: float = START_TIMEOUT) 
 
 
 def _spawn(backend: LocalBackend, state: Path) -> subprocess.Popen[bytes]:
-    with open(state / LOG_FILE, "ab") as log_file:
+    # 0600 like every file of the state directory.
+    with os.fdopen(open_private(state / LOG_FILE, append=True), "ab") as log_file:
         return subprocess.Popen(
             backend_command(backend),
             stdin=subprocess.DEVNULL,

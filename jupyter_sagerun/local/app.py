@@ -12,21 +12,25 @@ from traitlets.config import Application
 
 from .backend import LocalBackend
 from .discovery import BackendAlreadyRunning
+from .s3 import STAGING_BUCKET
+from .shellenv import env_vars, export_lines
 
 _EXAMPLES = """
 DataZone API:  {endpoint}
 S3:            {s3}
 staging:       {staging}
-state:         {state}
+state:         {state} (credentials in {state}/backend.json)
 
-Try it with the AWS CLI (any credentials will do):
-  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION={region}
-  aws datazone list-notebook-runs --endpoint-url {endpoint} \\
+Every request must be SigV4-signed with this backend's credentials, new at each
+start. Point the AWS CLI and boto3 at it (or: eval "$(jupyter sagerun env)"):
+{exports}
+
+  aws datazone list-notebook-runs \\
       --domain-identifier {domain} --owning-project-identifier {project}
+  aws s3 ls s3://{bucket}/
 
-Point JupyterLab at it:
-  jupyter lab --SageRun.backend=local --SageRun.endpoint_url={endpoint} \\
-      --SageRun.s3_endpoint_url={s3} --SageRun.staging_s3_uri={staging}
+JupyterLab and the `jupyter sagerun` commands on the same state directory find it
+by themselves.
 
 Press Ctrl+C to stop.
 """
@@ -84,9 +88,17 @@ class LocalBackendApp(Application):
                         s3=backend.s3_endpoint_url,
                         staging=backend.staging_s3_uri,
                         state=backend.state_dir,
-                        region=backend.region,
+                        exports=export_lines(
+                            env_vars(
+                                backend.endpoint_url,
+                                backend.s3_endpoint_url,
+                                backend.credentials,
+                                backend.region,
+                            )
+                        ),
                         domain=backend.default_domain_id,
                         project=backend.default_project_id,
+                        bucket=STAGING_BUCKET,
                     ),
                     flush=True,
                 )

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jupyter_core.paths import jupyter_data_dir
-from traitlets import Enum, Float, Int, Unicode, default
+from traitlets import Bool, Enum, Float, Int, Unicode, default
 from traitlets.config import LoggingConfigurable
 
+from ..credentials import Credentials
 from .discovery import (
     BackendAlreadyRunning,
     RunningBackend,
@@ -25,6 +26,7 @@ from .discovery import (
 )
 from .faults import Faults
 from .idle import Activity, IdleWatch
+from .private import private_dir
 from .s3 import REGION, LocalS3
 
 if TYPE_CHECKING:
@@ -50,7 +52,12 @@ class LocalBackend(LoggingConfigurable):
     state_dir = Unicode(
         config=True, help="Directory of the SQLite state, notebook contents and run outputs."
     )
-    ip = Unicode("127.0.0.1", config=True, help="Address both servers listen on.")
+    ip = Unicode(
+        "127.0.0.1",
+        config=True,
+        help="Address both servers listen on. Any address is authenticated the same "
+        "way: every request must be signed with the credentials in backend.json.",
+    )
     port = Int(0, config=True, help="Port of the DataZone API (0 picks a free one).")
     s3_port = Int(0, config=True, help="Port of the local S3 (0 picks a free one).")
     runner_log_level = Enum(
@@ -71,6 +78,14 @@ class LocalBackend(LoggingConfigurable):
         "probes are not. A backend started by a `jupyter sagerun` command gets 900 "
         "unless this is set. Ignored by a backend embedded in a Jupyter server, which "
         "lives as long as the server.",
+    )
+
+    enable_test_knobs = Bool(
+        False,
+        config=True,
+        help="Serve the test endpoints /_local/faults (inject errors and delays) and "
+        "/_local/requests (count operations), signed like every request. For tests "
+        "and benchmarks only: never on a backend people use.",
     )
 
     region = REGION
@@ -98,6 +113,7 @@ class LocalBackend(LoggingConfigurable):
         self._thread: threading.Thread | None = None
         self._state_lock: StateLock | None = None
         self._idle_watch: IdleWatch | None = None
+        self._credentials: Credentials | None = None
         self.faults = Faults()
         self.activity = Activity()
 
@@ -117,6 +133,12 @@ class LocalBackend(LoggingConfigurable):
         assert self._s3 is not None, "start() the backend first"
         return self._s3.staging_s3_uri
 
+    @property
+    def credentials(self) -> Credentials:
+        """What every request must be signed with; new at each start."""
+        assert self._credentials is not None, "start() the backend first"
+        return self._credentials
+
     # -- lifecycle -------------------------------------------------------------------
 
     def start(self) -> None:
@@ -127,13 +149,16 @@ class LocalBackend(LoggingConfigurable):
         with self._lock:
             if self._started:
                 return
-            state = Path(self.state_dir)
-            state.mkdir(parents=True, exist_ok=True)
+            # 0700, tightened if it exists: it will hold the credentials.
+            state = private_dir(self.state_dir)
             lock = StateLock.try_acquire(state)
             if lock is None:
                 running = wait_for_backend(state, self.peer_start_timeout)
                 raise BackendAlreadyRunning(str(state), running)
             self._state_lock = lock
+            # Fresh at each start: a client that read an old backend.json is refused
+            # and reads the new one, like a kernel's new connection file.
+            self._credentials = Credentials.fresh()
             try:
                 self._start_parts(state)
             except BaseException:
@@ -156,6 +181,8 @@ class LocalBackend(LoggingConfigurable):
             s3_endpoint_url=self.s3_endpoint_url,
             staging_s3_uri=self.staging_s3_uri,
             region=self.region,
+            access_key_id=self.credentials.access_key_id,
+            secret_access_key=self.credentials.secret_access_key,
         )
 
     def _start_parts(self, state: Path) -> None:
@@ -166,7 +193,11 @@ class LocalBackend(LoggingConfigurable):
         from .scheduler import Scheduler
         from .store import Store
 
-        self._s3 = LocalS3(self.ip, self.s3_port, self.log)
+        # A signed S3 request is use too: a client staging a notebook before its
+        # StartNotebookImport must not see the backend idle out under it.
+        self._s3 = LocalS3(
+            self.ip, self.s3_port, self.log, self.credentials, on_request=self.activity.touch
+        )
         self._s3.start()
         self._store = Store(state / "local.sqlite3")
         self._scheduler = Scheduler(
@@ -176,6 +207,8 @@ class LocalBackend(LoggingConfigurable):
             self.seconds_per_minute,
             self.log,
             runner_log_level=self.runner_log_level,
+            # A run never sees the credentials of the backend that runs it.
+            hidden=(self.credentials.access_key_id, self.credentials.secret_access_key),
         )
         self._operations = Operations(self._store, self._s3, self._scheduler, state, self.log)
         self._scheduler.start()
@@ -186,9 +219,15 @@ class LocalBackend(LoggingConfigurable):
     def _serve(self) -> None:
         assert self._operations is not None and self._executor is not None
         from .server import ServerContext, make_app
+        from .sigv4 import Verifier
 
         context = ServerContext(
-            self._operations.handler, self.faults, self._executor, self.log, self.activity
+            self._operations.handler,
+            self.faults,
+            self._executor,
+            self.log,
+            Verifier(self.credentials, self.region, "datazone"),
+            self.activity,
         )
         ready = threading.Event()
         failure: list[BaseException] = []
@@ -201,7 +240,7 @@ class LocalBackend(LoggingConfigurable):
             asyncio.set_event_loop(loop)
             try:
                 sockets = bind_sockets(self.port, self.ip)
-                server = HTTPServer(make_app(context))
+                server = HTTPServer(make_app(context, test_knobs=self.enable_test_knobs))
                 server.add_sockets(sockets)
                 self._port = sockets[0].getsockname()[1]
             except BaseException as exc:

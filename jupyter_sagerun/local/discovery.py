@@ -18,9 +18,12 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from ..credentials import Credentials
+from .private import FILE_MODE, private_dir
 
 LOCK_FILE = "backend.lock"
 INFO_FILE = "backend.json"
@@ -29,13 +32,20 @@ HEALTH_PATH = "/_local/health"
 
 @dataclass(frozen=True)
 class RunningBackend:
-    """Where the backend that owns a state directory listens."""
+    """Where the backend that owns a state directory listens, and the credentials every
+    request to it must be signed with (never in a repr: this object gets logged)."""
 
     pid: int
     endpoint_url: str
     s3_endpoint_url: str
     staging_s3_uri: str
     region: str
+    access_key_id: str = field(repr=False)
+    secret_access_key: str = field(repr=False)
+
+    @property
+    def credentials(self) -> Credentials:
+        return Credentials(self.access_key_id, self.secret_access_key)
 
     @classmethod
     def from_json(cls, data: Any) -> RunningBackend | None:
@@ -48,6 +58,8 @@ class RunningBackend:
                 s3_endpoint_url=str(data["s3_endpoint_url"]),
                 staging_s3_uri=str(data["staging_s3_uri"]),
                 region=str(data["region"]),
+                access_key_id=str(data["access_key_id"]),
+                secret_access_key=str(data["secret_access_key"]),
             )
         except (KeyError, TypeError, ValueError):
             return None
@@ -77,7 +89,7 @@ class StateLock:
     def try_acquire(cls, state_dir: str | os.PathLike[str]) -> StateLock | None:
         path = Path(state_dir) / LOCK_FILE
         # os.open makes a non-inheritable fd: run processes must not keep the lock alive.
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -107,10 +119,14 @@ def lock_is_held(state_dir: str | os.PathLike[str]) -> bool:
 
 
 def write_info(state_dir: str | os.PathLike[str], info: RunningBackend) -> None:
-    folder = Path(state_dir)
-    # Write then rename: a reader sees the old file or the whole new one.
+    """Publish ``info`` (credentials included) in ``backend.json``, mode 0600 from the
+    moment it exists, like a kernel's connection file."""
+    folder = private_dir(state_dir)
+    # Write then rename: a reader sees the old file or the whole new one. mkstemp
+    # creates the file 0600; fchmod says so rather than relying on it.
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".backend.", suffix=".tmp")
     try:
+        os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(asdict(info), handle)
         os.replace(tmp, folder / INFO_FILE)

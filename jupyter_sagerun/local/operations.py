@@ -21,6 +21,7 @@ from typing import Any
 
 from ..errors import SageRunError, conflict, not_found
 from . import exporting
+from .private import DIR_MODE, private_dir, touch_private, write_private
 from .s3 import LocalS3, split_uri
 from .scheduler import DEFAULT_TIMEOUT_MINUTES, TERMINAL, Scheduler
 from .store import Kind, Record, Store, now
@@ -57,8 +58,8 @@ class Operations:
         self.scheduler = scheduler
         self.notebooks_dir = state_dir / "notebooks"
         self.runs_dir = state_dir / "runs"
-        self.notebooks_dir.mkdir(parents=True, exist_ok=True)
-        self.runs_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.notebooks_dir)
+        private_dir(self.runs_dir)
         self.log = log
         # One sync worker applies a notebook's syncs in the order they arrived.
         self._syncs = ThreadPoolExecutor(1, thread_name_prefix="sagerun-sync")
@@ -167,7 +168,7 @@ class Operations:
             "notebooks", record, "CreateNotebook", p.get("clientToken")
         )
         if created:
-            self.content_path(record["id"]).write_text(exporting.empty_notebook())
+            write_private(self.content_path(record["id"]), exporting.empty_notebook())
         return record
 
     def GetNotebook(self, p: Params) -> Record:
@@ -236,7 +237,7 @@ class Operations:
             )
             self.log.info("Notebook %s: sync failed", notebook_id)
             return
-        self.content_path(notebook_id).write_text(text, encoding="utf-8")
+        write_private(self.content_path(notebook_id), text)
         self.store.update("notebooks", notebook_id, {"status": "ACTIVE", "error": None})
         self.log.info("Notebook %s: synced", notebook_id)
 
@@ -276,7 +277,9 @@ class Operations:
         # The run executes the content as it is now, even if a sync lands before it
         # leaves the queue; the copy exists before the scheduler can see the run.
         run_dir = self.runs_dir / record["id"]
-        run_dir.mkdir(parents=True)
+        run_dir.mkdir(mode=DIR_MODE)
+        # Created 0600 first: copyfile keeps the mode of a file it overwrites.
+        touch_private(run_dir / "input.ipynb")
         shutil.copyfile(self.content_path(notebook["id"]), run_dir / "input.ipynb")
         record, created = self.store.create(
             "runs", record, "StartNotebookRun", p.get("clientToken")

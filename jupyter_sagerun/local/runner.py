@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .private import touch_private, write_private
+
 #: The longest error message the NotebookRun shape allows.
 MAX_ERROR = 1024
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -70,7 +72,7 @@ def kernel_for(notebook: dict[str, Any]) -> tuple[str, str]:
 
 def _write_result(run_dir: Path, result: dict[str, Any]) -> None:
     tmp = run_dir / "result.json.tmp"
-    tmp.write_text(json.dumps(result))
+    write_private(tmp, json.dumps(result))
     tmp.replace(run_dir / "result.json")
 
 
@@ -96,7 +98,11 @@ def main(argv: list[str]) -> int:
 
         notebook = json.loads(source.read_text(encoding="utf-8"))
         kernel, language = kernel_for(notebook)
-        (run_dir / "running").touch()
+        touch_private(run_dir / "running")
+        # The output holds what the cells printed (parameter values, maybe): 0600 from
+        # the start, papermill truncates it and keeps the mode. Not a umask of 077:
+        # the kernel would inherit it, and files the notebook writes are the user's.
+        touch_private(output)
         papermill.execute_notebook(
             str(source),
             str(output),
@@ -108,6 +114,8 @@ def main(argv: list[str]) -> int:
             cwd=str(run_dir),
         )
     except Exception as exc:
+        if output.exists() and not output.stat().st_size:
+            output.unlink()  # only our placeholder: this run has no result
         _write_result(run_dir, {"status": "FAILED", "error": _error_message(exc)})
         return 1
     _write_result(run_dir, {"status": "SUCCEEDED"})

@@ -1,4 +1,5 @@
-"""The local S3: moto's server on loopback, and the backend's own reads and writes.
+"""The local S3: moto's app behind a signature check (``s3auth``), served on its own
+thread, and the backend's own reads and writes, signed like anyone else's.
 
 moto keeps its buckets in memory, process-wide; the backend's durable copies of
 notebooks live under its state_dir, so a restart loses only staged uploads.
@@ -7,14 +8,16 @@ notebooks live under its state_dir, so a restart loses only staged uploads.
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlparse
+
+from ..credentials import Credentials
 
 STAGING_BUCKET = "sagerun-local"
 STAGING_PREFIX = "staging/"
 REGION = "us-east-1"
-#: moto accepts any credentials; these only keep botocore from looking for real ones.
-DUMMY_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
 
 
 def split_uri(uri: str) -> tuple[str, str]:
@@ -26,33 +29,60 @@ def split_uri(uri: str) -> tuple[str, str]:
 
 
 class LocalS3:
-    def __init__(self, ip: str, port: int, log: logging.Logger) -> None:
+    def __init__(
+        self,
+        ip: str,
+        port: int,
+        log: logging.Logger,
+        credentials: Credentials,
+        on_request: Callable[[], None] = lambda: None,
+    ) -> None:
         self.ip = ip
         self.port = port
         self.log = log
+        self.credentials = credentials
+        self.on_request = on_request
         self._server: Any = None
+        self._thread: threading.Thread | None = None
         self._client: Any = None
         self.endpoint_url = ""
 
     def start(self) -> None:
-        from moto.server import ThreadedMotoServer
+        # moto's ThreadedMotoServer serves its app as it is; we serve the same app
+        # (DomainDispatcherApplication) behind the signature check.
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+        from werkzeug.serving import make_server
+
+        from .s3auth import SignatureCheck
+        from .sigv4 import Verifier
 
         werkzeug = logging.getLogger("werkzeug")
         if werkzeug.level == logging.NOTSET:
             # moto's werkzeug logs one line per S3 request; unless someone asked for
             # them, they would drown the server's log.
             werkzeug.setLevel(logging.WARNING)
-        server = ThreadedMotoServer(ip_address=self.ip, port=self.port, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
+        app = SignatureCheck(
+            DomainDispatcherApplication(create_backend_app),
+            Verifier(self.credentials, REGION, "s3"),
+            self.on_request,
+        )
+        server = make_server(self.ip, self.port, app, threaded=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, name="sagerun-local-s3", daemon=True
+        )
+        self._thread.start()
         self._server = server
-        self.endpoint_url = f"http://{host}:{port}"
+        self.endpoint_url = f"http://{self.ip}:{server.port}"
         self.client().create_bucket(Bucket=STAGING_BUCKET)
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.stop()
+            self._server.shutdown()
+            self._server.server_close()
             self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
 
     def client(self) -> Any:
         # botocore clients are thread-safe; build one and share it.
@@ -69,7 +99,8 @@ class LocalS3:
                 endpoint_url=self.endpoint_url,
                 region_name=REGION,
                 config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 2}),
-                **DUMMY_CREDENTIALS,
+                aws_access_key_id=self.credentials.access_key_id,
+                aws_secret_access_key=self.credentials.secret_access_key,
             )
         return self._client
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO
 
 from . import processes
+from .private import open_private
 from .store import Record, Store, now
 
 ACTIVE = ("STARTING", "RUNNING", "STOPPING")
@@ -50,8 +51,12 @@ class Scheduler:
         log: logging.Logger,
         *,
         runner_log_level: str = "WARNING",
+        hidden: tuple[str, ...] = (),
     ) -> None:
         self.store = store
+        # Values no run may find in its environment (the backend's credentials): the
+        # backend's own environment may hold them, after `eval $(jupyter sagerun env)`.
+        self.hidden = frozenset(v for v in hidden if v)
         self.runs_dir = runs_dir
         self.max_concurrent_runs = max_concurrent_runs
         self.seconds_per_minute = seconds_per_minute
@@ -194,7 +199,7 @@ class Scheduler:
             return
         run_dir = self.runs_dir / run_id
         parameters: dict[str, str] = record.get("parameters") or {}
-        env = dict(os.environ)
+        env = {k: v for k, v in os.environ.items() if v not in self.hidden}
         env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
         for name, value in parameters.items():
             # A name an environment cannot hold still reaches the parameters cell.
@@ -205,7 +210,8 @@ class Scheduler:
                 "runTimeoutInMinutes", DEFAULT_TIMEOUT_MINUTES
             )
         )
-        log = (run_dir / "runner.log").open("ab")
+        # 0600 like every file of a run (the runner creates its own files so too).
+        log = os.fdopen(open_private(run_dir / "runner.log", append=True), "ab")
         popen = subprocess.Popen(
             [
                 sys.executable,

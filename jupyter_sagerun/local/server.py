@@ -3,7 +3,11 @@
 Every DataZone request goes through ``DataZoneHandler``: route from the model, parse,
 validate with the same validator the server extension uses, apply any queued fault,
 run the operation on a worker thread (SQLite and S3 calls block), shape the answer
-to the model. ``/_local/*`` are the test knobs.
+to the model. Before any of it, in ``prepare()``, the SigV4 signature is checked
+(``sigv4.py``): an unsigned or badly signed request is refused with AWS's 403 before
+it is routed, counted or parsed. ``/_local/faults`` and ``/_local/requests`` are the
+test knobs (routed only when the backend enables them, signed too);
+``/_local/health`` answers anyone, and says nothing but "ok".
 """
 
 from __future__ import annotations
@@ -23,24 +27,50 @@ from ..validation import validate_input
 from . import protocol
 from .faults import Fault, Faults
 from .idle import Activity
+from .sigv4 import DATAZONE_ERRORS, Incoming, Verifier
 
 Operation = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 class BaseHandler(tornado.web.RequestHandler):
+    #: Whether a request must be signed by the backend's credentials.
+    signed = True
+
     def initialize(self, context: ServerContext) -> None:
         self.context = context
 
     def prepare(self) -> None:
         self.set_header("x-amzn-RequestId", str(uuid.uuid4()))
+        if self.signed and not self.authenticate():
+            return  # answered: tornado runs no handler method after a finish()
         self.note_activity()
+
+    def authenticate(self) -> bool:
+        """Check the signature; refuse with AWS's 403 (and answer False) if it fails.
+        A refused request is no activity: it must not keep an idle backend alive."""
+        request = self.request
+        refusal = self.context.verifier.check(
+            Incoming(
+                method=request.method or "GET",
+                host=request.host,
+                path=request.path,
+                query=request.query,
+                header=request.headers.get_list,
+                body=request.body,
+            )
+        )
+        if refusal is None:
+            return True
+        status, code = DATAZONE_ERRORS[refusal.kind]
+        self.write_error_code(status, code, refusal.message)
+        return False
 
     def note_activity(self) -> None:
         # A request keeps a standalone backend from idling out (see idle.py).
         self.context.activity.touch()
 
     def check_xsrf_cookie(self) -> None:
-        """botocore sends no XSRF cookie; the server listens on loopback only."""
+        """botocore sends no XSRF cookie: a request is authenticated by its signature."""
 
     def write_json(self, status: int, body: Any) -> None:
         self.set_status(status)
@@ -73,12 +103,14 @@ class ServerContext:
         faults: Faults,
         executor: ThreadPoolExecutor,
         log: logging.Logger,
+        verifier: Verifier,
         activity: Activity | None = None,
     ) -> None:
         self.lookup = lookup
         self.faults = faults
         self.executor = executor
         self.log = log
+        self.verifier = verifier
         self.activity = activity or Activity()
 
 
@@ -156,6 +188,10 @@ class DataZoneHandler(BaseHandler):
 
 
 class HealthHandler(BaseHandler):
+    # Discovery probes it before it has read the credentials' file (and a client
+    # with stale credentials must still learn the backend lives): it tells nothing.
+    signed = False
+
     def note_activity(self) -> None:
         # A probe is not use: it only delays an idle stop a little (see idle.py).
         self.context.activity.probe()
@@ -193,13 +229,18 @@ class RequestsHandler(BaseHandler):
         self.write_json(200, {"counts": {}})
 
 
-def make_app(context: ServerContext) -> tornado.web.Application:
+def make_app(context: ServerContext, *, test_knobs: bool = False) -> tornado.web.Application:
+    """The API; with ``test_knobs``, also the fault and request-count endpoints (without
+    them those paths are unknown DataZone paths: a signed request gets a 404)."""
     args = {"context": context}
+    knobs: list[Any] = [
+        (r"/_local/faults", FaultsHandler, args),
+        (r"/_local/requests", RequestsHandler, args),
+    ]
     return tornado.web.Application(
         [
             (r"/_local/health", HealthHandler, args),
-            (r"/_local/faults", FaultsHandler, args),
-            (r"/_local/requests", RequestsHandler, args),
+            *(knobs if test_knobs else []),
             (r"/(.*)", DataZoneHandler, args),
         ],
         # tornado's own access log would print query strings; ours logs operations.

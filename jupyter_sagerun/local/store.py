@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
+from .private import touch_private
+
 Kind = Literal["notebooks", "runs", "exports"]
 Record = dict[str, Any]
 
@@ -55,6 +57,9 @@ def now() -> float:
 class Store:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        # Parameter values live here: 0600, and SQLite gives its -wal and -shm files
+        # the database file's mode.
+        touch_private(path)
         self._lock = threading.RLock()
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row

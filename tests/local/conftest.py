@@ -19,6 +19,8 @@ def make_local(tmp_path: Path) -> Iterator[Callable[..., Local]]:
 
     def make(state_dir: Path | None = None, **traits: Any) -> Local:
         traits.setdefault("seconds_per_minute", 0.05)
+        # The fault and request-count knobs: tests use them (they need a signature too).
+        traits.setdefault("enable_test_knobs", True)
         backend = LocalBackend(state_dir=str(state_dir or tmp_path / "state"), **traits)
         backend.start()
         started.append(backend)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -17,12 +19,15 @@ import boto3
 from botocore.config import Config
 from conftest import notebook_bytes
 
+from jupyter_sagerun.credentials import Credentials
 from jupyter_sagerun.local import LocalBackend, processes
+from jupyter_sagerun.local.discovery import read_info
+from jupyter_sagerun.local.sigv4 import sign
 
 DOMAIN = "dzd_local"
 PROJECT = "local"
+REGION = "us-east-1"
 TERMINAL = {"SUCCEEDED", "FAILED", "STOPPED"}
-CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
 
 
 # tests/conftest.py's notebook builder (``conftest`` is the top-level one: this
@@ -31,7 +36,8 @@ notebook = notebook_bytes
 
 
 class Local:
-    """Clients pointed at a local backend (started here, or in another process)."""
+    """Clients pointed at a local backend (started here, or in another process), signed
+    with its credentials: the backend's own, or those of its state_dir's backend.json."""
 
     def __init__(
         self,
@@ -41,29 +47,75 @@ class Local:
         backend: LocalBackend | None = None,
     ) -> None:
         self.endpoint_url = endpoint_url
+        self.s3_endpoint_url = s3_endpoint_url
         self.state_dir = state_dir
         self._backend = backend
+        if backend is not None:
+            self.credentials = backend.credentials
+        else:
+            info = read_info(state_dir)
+            assert info is not None, f"no backend.json in {state_dir}"
+            self.credentials = info.credentials
         self.dz = self.client()
-        self.s3 = boto3.session.Session().client(
-            "s3", endpoint_url=s3_endpoint_url, region_name="us-east-1", **CREDENTIALS
-        )
+        self.s3 = self.client("s3")
 
     @classmethod
     def of(cls, backend: LocalBackend) -> Local:
         return cls(backend.endpoint_url, backend.s3_endpoint_url, Path(backend.state_dir), backend)
+
+    def keys(self, credentials: Credentials | None = None) -> dict[str, str]:
+        pair = credentials or self.credentials
+        return {
+            "aws_access_key_id": pair.access_key_id,
+            "aws_secret_access_key": pair.secret_access_key,
+        }
+
+    def raw(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        signed: bool = True,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, Any, bytes]:
+        """``method path`` on the DataZone port over plain HTTP (SigV4-signed unless
+        ``signed`` is False): (status, headers, body bytes); never raises on 4xx/5xx."""
+        data = (
+            b"" if body is None else body if isinstance(body, bytes) else json.dumps(body).encode()
+        )
+        url = self.endpoint_url + path
+        sent = {"Content-Type": "application/json", **(headers or {})}
+        if signed:
+            sent = sign(method, url, self.credentials, REGION, body=data, headers=sent)
+        request = urllib.request.Request(url, data=data or None, method=method, headers=sent)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read()
+
+    def control(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        """A test knob (``/_local/faults``, ``/_local/requests``), signed: (status, JSON)."""
+        status, _, raw = self.raw(method, path, body)
+        return status, json.loads(raw or b"null")
 
     @property
     def backend(self) -> LocalBackend:
         assert self._backend is not None, "this backend runs in another process"
         return self._backend
 
-    def client(self, **config: Any) -> Any:
+    def client(
+        self, service: str = "datazone", credentials: Credentials | None = None, **config: Any
+    ) -> Any:
+        """A boto3 client of ``service`` on this backend, signed by its credentials (or
+        by ``credentials``); ``config``: botocore Config options."""
         return boto3.session.Session().client(
-            "datazone",
-            endpoint_url=self.endpoint_url,
-            region_name="us-east-1",
+            service,
+            endpoint_url=self.s3_endpoint_url if service == "s3" else self.endpoint_url,
+            region_name=REGION,
             config=Config(**config) if config else None,
-            **CREDENTIALS,
+            **self.keys(credentials),
         )
 
     def upload(self, content: bytes, key: str | None = None) -> str:

@@ -29,7 +29,17 @@ def test_a_started_backend_publishes_where_it_listens(
     local = make_local()
     state = Path(local.backend.state_dir)
     published = json.loads((state / INFO_FILE).read_text())
-    assert set(published) == {"pid", "endpoint_url", "s3_endpoint_url", "staging_s3_uri", "region"}
+    assert set(published) == {
+        "pid",
+        "endpoint_url",
+        "s3_endpoint_url",
+        "staging_s3_uri",
+        "region",
+        "access_key_id",
+        "secret_access_key",
+    }
+    assert published["access_key_id"] == local.backend.credentials.access_key_id
+    assert published["secret_access_key"] == local.backend.credentials.secret_access_key
     assert published["pid"] == os.getpid()
     assert published["endpoint_url"] == local.endpoint_url
     found = find_running_backend(state)
@@ -73,7 +83,8 @@ def test_a_leftover_backend_json_without_the_lock_is_not_a_backend(tmp_path: Pat
     # What a `kill -9` leaves: the file, but the kernel dropped the lock.
     tmp_path.mkdir(exist_ok=True)
     write_info(
-        tmp_path, RunningBackend(1, "http://127.0.0.1:9", "http://127.0.0.1:9", "s3://b/", "r")
+        tmp_path,
+        RunningBackend(1, "http://127.0.0.1:9", "http://127.0.0.1:9", "s3://b/", "r", "AKIA", "s"),
     )
     assert not lock_is_held(tmp_path)
     assert find_running_backend(tmp_path) is None
@@ -85,7 +96,9 @@ def test_a_held_lock_whose_endpoint_does_not_answer_is_not_found(tmp_path: Path)
     lock = StateLock.try_acquire(tmp_path)
     assert lock is not None
     try:
-        write_info(tmp_path, RunningBackend(1, "http://127.0.0.1:9", "", "s3://b/", "r"))
+        write_info(
+            tmp_path, RunningBackend(1, "http://127.0.0.1:9", "", "s3://b/", "r", "AKIA", "s")
+        )
         assert lock_is_held(tmp_path)
         assert find_running_backend(tmp_path, timeout=0.5) is None
     finally:

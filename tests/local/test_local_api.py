@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -22,19 +20,9 @@ from .localkit import DOMAIN, PROJECT, Local, notebook
 
 
 def raw(local: Local, method: str, path: str, body: Any = None) -> tuple[int, Any, dict[str, Any]]:
-    """(status, headers (case-insensitive), JSON body) of one request."""
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(
-        local.endpoint_url + path,
-        data=data,
-        method=method,
-        headers={"Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.headers, json.loads(response.read() or b"{}")
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, json.loads(error.read() or b"{}")
+    """(status, headers (case-insensitive), JSON body) of one signed request."""
+    status, headers, data = local.raw(method, path, body)
+    return status, headers, json.loads(data or b"{}")
 
 
 def test_every_route_comes_from_the_model() -> None:

@@ -24,6 +24,7 @@ REPO = Path(__file__).resolve().parents[2]
 class Standalone:
     def __init__(self, state_dir: Path) -> None:
         env = {**os.environ, "PYTHONPATH": str(REPO)}
+        self.state_dir = state_dir
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -69,13 +70,14 @@ def standalone(tmp_path: Path) -> Iterator[Callable[[], Standalone]]:
         each.process.wait()
 
 
-def _client_for(app: Standalone, state_dir: Path) -> Local:
-    return Local(app.endpoint, app.s3, state_dir)
+def _client_for(app: Standalone) -> Local:
+    # Signed with the credentials of the backend.json it wrote.
+    return Local(app.endpoint, app.s3, app.state_dir)
 
 
 def test_sigterm_stops_the_command_cleanly(standalone: Callable[[], Standalone]) -> None:
     app = standalone()
-    local = _client_for(app, Path())
+    local = _client_for(app)
     assert (
         local.dz.list_notebooks(domainIdentifier=DOMAIN, owningProjectIdentifier=PROJECT)["items"]
         == []
@@ -88,7 +90,7 @@ def test_kill_9_mid_run_then_restart(
     standalone: Callable[[], Standalone], make_local: Callable[..., Local], tmp_path: Path
 ) -> None:
     app = standalone()
-    local = _client_for(app, tmp_path / "state")
+    local = _client_for(app)
     notebook_id = local.import_notebook(pid_file_notebook(120))
     pidfile = tmp_path / "kernel.pid"
     run = local.start_run(notebook_id, parameters={"pidfile": str(pidfile)})

@@ -16,8 +16,9 @@ from .localkit import DOMAIN, PROJECT, Local, notebook
 def aws(local: Local, tmp_path: Path, *args: str) -> dict[str, Any]:
     env = {
         **os.environ,
-        "AWS_ACCESS_KEY_ID": "local",
-        "AWS_SECRET_ACCESS_KEY": "local",
+        # The backend's own key pair (what `jupyter sagerun env` exports).
+        "AWS_ACCESS_KEY_ID": local.credentials.access_key_id,
+        "AWS_SECRET_ACCESS_KEY": local.credentials.secret_access_key,
         "AWS_DEFAULT_REGION": "us-east-1",
         # Nothing from this machine's own AWS setup may leak in.
         "AWS_CONFIG_FILE": str(tmp_path / "no-config"),

@@ -3,9 +3,7 @@ delays, and an answer lost after the run was committed."""
 
 from __future__ import annotations
 
-import json
 import time
-import urllib.request
 from typing import Any
 
 import pytest
@@ -26,16 +24,7 @@ ERRORS = [
 
 
 def control(local: Local, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-    request = urllib.request.Request(
-        local.endpoint_url + path,
-        data=None if body is None else json.dumps(body).encode(),
-        method=method,
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
+    return local.control(method, path, body)
 
 
 def counts(local: Local) -> dict[str, int]:

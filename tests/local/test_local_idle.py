@@ -142,10 +142,8 @@ def test_a_request_in_flight_and_a_health_probe(make_local: Callable[..., Local]
     idled = threading.Event()
     local.backend.watch_idle(lambda seconds: idled.set())
     # A request the backend takes 3 s to answer: in flight, so never idle.
-    fault = b'{"operation": "ListNotebooks", "delaySeconds": 3}'
-    urllib.request.urlopen(
-        urllib.request.Request(local.endpoint_url + "/_local/faults", data=fault, method="POST")
-    ).close()
+    fault = {"operation": "ListNotebooks", "delaySeconds": 3}
+    assert local.control("POST", "/_local/faults", fault)[0] == 200
     began = time.monotonic()
     local.dz.list_notebooks(domainIdentifier=DOMAIN, owningProjectIdentifier=PROJECT)
     assert time.monotonic() - began >= 3
