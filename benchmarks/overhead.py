@@ -1,7 +1,7 @@
 """Overhead of the server extension on starting a run.
 
 Side by side in one run, interleaved (the order alternates every round so drift and
-warm-up hit both alike), against the same embedded local backend:
+warm-up hit both alike), against the same local backend:
 
   REST    POST sagerun/runs {"notebookId": ..., "clientToken": ...} through the Jupyter
           server (keep-alive requests.Session, token auth);

@@ -2,7 +2,7 @@
 
 The server is a real Jupyter server in a process of its own (``benchmarks/_server.py``:
 started with ``python -m jupyter_server``, stopped with its process group whatever
-happens), with the embedded local backend keeping every run QUEUED
+happens), with the local backend it starts keeping every run QUEUED
 (``--LocalBackend.max_concurrent_runs=0``), so this exercises the REST → sync →
 StartNotebookRun path, not papermill. The client is this process: 200 threads, one
 keep-alive connection each, token in the header, released together. The latencies are
