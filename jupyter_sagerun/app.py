@@ -15,6 +15,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 
 from jupyter_server.extension.application import ExtensionApp
+from tornado.ioloop import IOLoop
 from traitlets import Int
 
 from .backend_process import BackendLocator
@@ -69,7 +70,9 @@ class SageRun(ExtensionApp, SageRunSettings):
         self.executor = ThreadPoolExecutor(self.worker_threads, thread_name_prefix="sagerun")
         self.settings.update({"sagerun_service": self.service, "sagerun_executor": self.executor})
         self.log.info("SageRun: backend %s (state in %s)", self.resolved_backend, self.state_dir)
-        self.executor.submit(self._warm_up)
+        # Once the server's loop runs, so after it listens: the warm-up (a model parse,
+        # a backend start) must not hold up the server's own start-up.
+        IOLoop.current().add_callback(self.executor.submit, self._warm_up)
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(ROUTES)
@@ -82,21 +85,19 @@ class SageRun(ExtensionApp, SageRunSettings):
             executor.shutdown(wait=False, cancel_futures=True)
 
     def _warm_up(self) -> None:
-        """Load the model, find (or start) the local backend, and build the DataZone
-        and S3 clients before the first request needs them (the runs panel asks at
-        once; a second or two otherwise). Creating a client makes no network call and
-        resolves no credentials."""
+        """Load the model and, in local mode, find (or start) the local backend before
+        the first request needs them (the runs panel asks at once; the backend takes a
+        second or two to start). The DataZone and S3 clients are built at first use,
+        not here: about 23 MB of the server's memory that a server nobody runs a
+        notebook from never needs (benchmarks/footprint.py)."""
         # The validator's own copy of the DataZone model, parsed once (~250 ms).
         service_model()
-        make = getattr(self.service.gateway, "client", None)
-        if make is None:
+        if self.backend_locator is None:
             return
         try:
-            target = self.run_context(None, None).target()
-            make(target, "datazone")
-            make(target, "s3")
+            self.backend_locator.running()
         except Exception as exc:  # only an optimisation: the first request will say
-            self.log.debug("SageRun: client warm-up skipped (%s)", type(exc).__name__)
+            self.log.warning("SageRun: the local backend did not start (%s)", exc)
 
     # context
 
