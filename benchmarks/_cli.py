@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-if __package__:  # benchmarks._cli
-    from ._server import BACKENDS
-else:  # _cli, from a script
-    from _server import BACKENDS
+from testkit.server import BACKENDS
 
 
 def benchmark_parser(doc: str | None) -> argparse.ArgumentParser:

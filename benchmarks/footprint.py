@@ -34,10 +34,12 @@ import tempfile
 import time
 from pathlib import Path
 
+import _checkout  # noqa: F401  (the checkout on sys.path, for testkit)
 import requests
-from _processes import LOOPBACK, free_port, kill_group, spawn, stop_backend
-from _server import server_command
-from _stats import machine_line, verdict
+
+from testkit.processes import LOOPBACK, free_port, kill_group, spawn, stop_backend
+from testkit.server import server_command
+from testkit.stats import machine_line, verdict
 
 KINDS = ("none", "aws", "local")
 TARGET_MB = 20.0

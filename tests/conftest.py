@@ -15,10 +15,7 @@ it (``stop_backend``).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-import os
-import signal
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
@@ -34,8 +31,9 @@ from traitlets.config import Config
 
 from jupyter_sagerun.context import RunContext
 from jupyter_sagerun.local import LocalBackend
-from jupyter_sagerun.local.discovery import lock_is_held, read_info
+from jupyter_sagerun.local.discovery import lock_is_held
 from jupyter_sagerun.polling import poll_until
+from testkit.processes import stop_backend
 
 pytest_plugins = ("pytest_jupyter.jupyter_server",)
 
@@ -85,21 +83,6 @@ def sagerun_config(
             },
         }
     )
-
-
-def stop_backend(state_dir: Path, timeout: float = 30.0) -> None:
-    """Stop the backend process that owns ``state_dir`` (one a server or command
-    started, not this process's own), as Ctrl+C would, SIGKILL if it lingers."""
-    info = read_info(state_dir)
-    if info is None or info.pid == os.getpid():
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(info.pid, signal.SIGTERM)  # its stop kills its runs' processes too
-    if not released_within(state_dir, timeout):
-        # Its own session: the group reaches what it left behind.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(info.pid, signal.SIGKILL)
-        assert released_within(state_dir, timeout), f"the backend on {state_dir} lingers"
 
 
 def released_within(state_dir: Path, timeout: float) -> bool:

@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import released_within, stop_backend, write_notebook
+from conftest import released_within, write_notebook
 
 from jupyter_sagerun.backend_process import DETACHED_IDLE_TIMEOUT
 from jupyter_sagerun.local import LocalBackend
 from jupyter_sagerun.local.discovery import lock_is_held, read_info
+from testkit.processes import stop_backend
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "examples" / "sample.ipynb"

@@ -22,10 +22,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Api, sagerun_config, stop_backend, wait_for, write_notebook
+from conftest import Api, sagerun_config, wait_for, write_notebook
 from traitlets.config import Config
 
 from jupyter_sagerun.local.discovery import RunningBackend, lock_is_held, read_info
+from testkit.processes import stop_backend
 
 pytestmark = pytest.mark.timeout(180)
 

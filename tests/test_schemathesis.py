@@ -59,7 +59,7 @@ from schemathesis.openapi.checks import (
     UndefinedStatusCode,
 )
 
-from benchmarks._server import jupyter_server
+from testkit.server import jupyter_server
 
 pytestmark = pytest.mark.timeout(300)
 

@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from conftest import TERMINAL, write_notebook
 
-from benchmarks._server import Server, jupyter_server
 from jupyter_sagerun.local import processes
 from jupyter_sagerun.local.discovery import RunningBackend, read_info
 from jupyter_sagerun.polling import poll_until
+from testkit.server import Server, jupyter_server
 
 pytestmark = pytest.mark.timeout(240)
 

@@ -9,10 +9,7 @@ with ``POST /api/shutdown``, then SIGTERM, then SIGKILL of that process group, w
 happens meanwhile (exceptions, Ctrl-C, SIGTERM); the local backend, a process of its
 own that outlives the server by design, is stopped after it (``stop_backend``).
 
-The helper modules here import each other by plain name when a script runs (``python
-benchmarks/<name>.py`` puts this directory on the path) and as ``benchmarks.*`` under
-pytest (whose path has the repository root). The clients, the poller and the
-statistics are in ``_clients.py`` and ``_stats.py``.
+The clients, the poller and the statistics are in ``clients.py`` and ``stats.py``.
 """
 
 from __future__ import annotations
@@ -34,12 +31,8 @@ from typing import Any
 
 import requests
 
-if __package__:  # benchmarks._server
-    from ._processes import LOOPBACK, free_port, kill_group, sigterm_to_exit, spawn, stop_backend
-    from ._processes import start_standalone as _start_standalone
-else:  # _server, from a script
-    from _processes import LOOPBACK, free_port, kill_group, sigterm_to_exit, spawn, stop_backend
-    from _processes import start_standalone as _start_standalone
+from .processes import LOOPBACK, free_port, kill_group, sigterm_to_exit, spawn, stop_backend
+from .processes import start_standalone as _start_standalone
 
 REPO = Path(__file__).resolve().parent.parent
 
