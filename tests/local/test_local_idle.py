@@ -109,15 +109,16 @@ def test_an_unused_backend_stops_by_itself(standalone: Callable[..., Standalone]
 
 
 def test_a_queued_run_keeps_it_then_it_stops(standalone: Callable[..., Standalone]) -> None:
-    # 3 s: S3 requests (the upload below) do not count as activity, so a shorter
-    # timeout can end the backend between its start and the first DataZone request.
-    app = standalone("--idle-timeout=3", "--max-concurrent-runs=0")
+    # 5 s: S3 requests (the upload below) do not count as activity, so a shorter
+    # timeout can end the backend between its start and the first DataZone request
+    # on a loaded machine (building the two boto3 clients alone can take seconds).
+    app = standalone("--idle-timeout=5", "--max-concurrent-runs=0")
     notebook_id = app.local.import_notebook(notebook("x = 1"))
     run = app.local.start_run(notebook_id)
     assert run["status"] == "QUEUED"
-    # Well past the timeout without a request: the queued run is what keeps it. A stop
-    # that must NOT come can only be waited out: 2+ timeouts.
-    time.sleep(7)
+    # Well past the timeout (and its check, every timeout/4) without a request: the
+    # queued run is what keeps it. A stop that must NOT come can only be waited out.
+    time.sleep(8)
     assert app.process.poll() is None, app.log()
     app.local.dz.stop_notebook_run(domainIdentifier=DOMAIN, identifier=run["id"])
     app.exits_within(20)
