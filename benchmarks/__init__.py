@@ -1,2 +1,2 @@
-"""The benchmarks (``python benchmarks/<name>.py``). A package only so that tests can
-import the helper modules too (``from benchmarks._server import jupyter_server``)."""
+"""The benchmarks (``python benchmarks/<name>.py``); what they share with the tests is
+in ``testkit``."""

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-if __package__:  # benchmarks._cli
-    from ._server import BACKENDS
-else:  # _cli, from a script
-    from _server import BACKENDS
+from testkit.server import BACKENDS
 
 
 def benchmark_parser(doc: str | None) -> argparse.ArgumentParser:
@@ -17,8 +14,8 @@ def benchmark_parser(doc: str | None) -> argparse.ArgumentParser:
     parser.add_argument(
         "--backend",
         choices=BACKENDS,
-        default="embedded",
-        help="local backend inside the Jupyter server (default, as --SageRun.backend=local "
-        "runs) or in a process of its own (as `jupyter sagerun local`)",
+        default="spawned",
+        help="the local backend started by the Jupyter server (default, as "
+        "--SageRun.backend=local does) or by hand first (as `jupyter sagerun local`)",
     )
     return parser

@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _server import REPO
+from _checkout import REPO
 
 DEFAULT_DIR = REPO / "jupyter_sagerun" / "labextension"
 

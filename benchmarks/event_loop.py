@@ -14,10 +14,12 @@ from __future__ import annotations
 import sys
 import time
 
+import _checkout  # noqa: F401  (the checkout on sys.path, for testkit)
 from _cli import benchmark_parser
-from _clients import StatusPoller, client_token, concurrent_posts, import_notebook
-from _server import Server, jupyter_server
-from _stats import format_summary, machine_line, summary_ms, verdict
+
+from testkit.clients import StatusPoller, client_token, concurrent_posts, import_notebook
+from testkit.server import Server, jupyter_server
+from testkit.stats import format_summary, machine_line, summary_ms, verdict
 
 TARGET_MEDIAN_MS = 20.0
 TARGET_MAX_MS = 100.0

@@ -24,10 +24,12 @@ import sys
 import uuid
 from dataclasses import dataclass
 
+import _checkout  # noqa: F401  (the checkout on sys.path, for testkit)
 from _cli import benchmark_parser
-from _clients import Burst, backend_run_ids, concurrent_posts, rest_run_ids, write_notebook
-from _server import Server, jupyter_server
-from _stats import format_summary, machine_line, summary_ms, verdict
+
+from testkit.clients import Burst, backend_run_ids, concurrent_posts, rest_run_ids, write_notebook
+from testkit.server import Server, jupyter_server
+from testkit.stats import format_summary, machine_line, summary_ms, verdict
 
 NOTEBOOK = "load.ipynb"
 

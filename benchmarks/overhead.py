@@ -1,7 +1,7 @@
 """Overhead of the server extension on starting a run.
 
 Side by side in one run, interleaved (the order alternates every round so drift and
-warm-up hit both alike), against the same embedded local backend:
+warm-up hit both alike), against the same local backend:
 
   REST    POST sagerun/runs {"notebookId": ..., "clientToken": ...} through the Jupyter
           server (keep-alive requests.Session, token auth);
@@ -35,10 +35,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import _checkout  # noqa: F401  (the checkout on sys.path, for testkit)
 from _cli import benchmark_parser
-from _clients import client_token, import_notebook
-from _server import jupyter_server
-from _stats import format_summary, machine_line, summary_ms, verdict
+
+from testkit.clients import client_token, import_notebook
+from testkit.server import jupyter_server
+from testkit.stats import format_summary, machine_line, summary_ms, verdict
 
 TARGET_RATIO = 1.15
 

@@ -21,10 +21,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import _checkout  # noqa: F401  (the checkout on sys.path, for testkit)
 from _cli import benchmark_parser
-from _clients import StatusPoller, client_token, start_run
-from _server import Server, jupyter_server
-from _stats import machine_line, summary_ms, verdict
+
+from testkit.clients import StatusPoller, client_token, start_run
+from testkit.server import Server, jupyter_server
+from testkit.stats import machine_line, summary_ms, verdict
 
 NOTEBOOK = "big/large-notebook.ipynb"
 

@@ -1,30 +1,28 @@
-"""The server extension: the route table, the thread pool, the local backend.
+"""The server extension: the route table, the thread pool, its way to the local backend.
 
 ``SageRun`` composes the pieces as ``wiring`` composes them for ``jupyter sagerun``
-(same traits, gateway, syncer, mapping file and context resolution), puts the run
-service and the pool the handlers run it on into the settings, and in local mode
-starts the embedded local backend, or uses the one that already owns its state
-directory, or a standalone one named by ``--SageRun.endpoint_url``.
+(same traits, gateway, syncer, mapping file and context resolution) and puts the run
+service and the pool the handlers run it on into the settings. In local mode it is a
+plain client of the local backend, a process of its own: ``backend_process`` finds
+the one that owns ``LocalBackend.state_dir``, or starts it, per request (off the event
+loop). This process never runs the backend, so it imports none of its machinery (moto,
+papermill, the runner).
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
 from concurrent.futures import ThreadPoolExecutor
 
 from jupyter_server.extension.application import ExtensionApp
+from tornado.ioloop import IOLoop
 from traitlets import Int
 
-from .context import LocalEndpoints, RunContext, resolve_backend, resolve_context
+from .backend_process import BackendLocator
+from .context import RunContext, resolve_backend, resolve_context
 from .handlers import ROUTES
 from .local import LocalBackend
-from .local_link import LocalBackendLink
-from .wiring import (
-    SageRunSettings,
-    build_service,
-    configured_endpoints,
-)
+from .wiring import SageRunSettings, build_service
 
 
 def _blank_to_none(value: str | None) -> str | None:
@@ -39,7 +37,8 @@ class SageRun(ExtensionApp, SageRunSettings):
 
     name = "jupyter_sagerun"
     description = "Run notebooks on Amazon SageMaker Unified Studio (or the local backend)."
-    # Listed so `--help-all` shows the local backend's options with ours.
+    # Listed so `--help-all` shows the local backend's options with ours: the server
+    # passes them to the backend it starts (LocalBackend's module is only its traits).
     classes = [LocalBackend]
 
     worker_threads = Int(
@@ -49,18 +48,12 @@ class SageRun(ExtensionApp, SageRunSettings):
     # lifecycle
 
     def initialize_settings(self) -> None:
-        self.backend_link = LocalBackendLink(self, self.log)
         config = self.context_config()
         self.resolved_backend = resolve_backend(config, os.environ).value
-        # local with an endpoint: that standalone backend, its credentials read from
-        # its connection file on each request (a restart makes new ones).
-        self._configured_state_dir: str | None = None
-        if self.resolved_backend == "local" and config.endpoint_url is None:
-            self.backend_link.start()
-        else:
-            if self.resolved_backend == "local":
-                self._configured_state_dir = LocalBackend(parent=self).state_dir
-            self.backend_link.use(None)
+        self.backend_locator: BackendLocator | None = None
+        if self.resolved_backend == "local":
+            # parent: `--LocalBackend.*` options apply to the backend this server starts.
+            self.backend_locator = BackendLocator(LocalBackend(parent=self))
 
         assert self.serverapp is not None
         contents = self.serverapp.contents_manager
@@ -76,36 +69,41 @@ class SageRun(ExtensionApp, SageRunSettings):
         self.executor = ThreadPoolExecutor(self.worker_threads, thread_name_prefix="sagerun")
         self.settings.update({"sagerun_service": self.service, "sagerun_executor": self.executor})
         self.log.info("SageRun: backend %s (state in %s)", self.resolved_backend, self.state_dir)
+        # Once the server's loop runs, so after it listens: the warm-up (a model parse,
+        # a backend start) must not hold up the server's own start-up.
+        IOLoop.current().add_callback(self.executor.submit, self._warm_up)
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(ROUTES)
 
     async def stop_extension(self) -> None:
-        local = getattr(self, "backend_link", None)
-        if local is not None:
-            # Stopping kills run processes and joins threads: not on the event loop.
-            await asyncio.get_running_loop().run_in_executor(None, local.stop)
+        # The local backend is left running: runs outlive the server that started
+        # them, and the backend stops by itself once idle.
         executor = getattr(self, "executor", None)
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)
 
-    @property
-    def local_backend(self) -> LocalBackend | None:
-        """The embedded backend this server owns, if any (waits for its start)."""
-        return self.backend_link.backend
+    def _warm_up(self) -> None:
+        """In local mode, find (or start) the local backend before the first request
+        needs it (the runs panel asks at once; a backend takes a second or two to
+        start). The DataZone model and the DataZone and S3 clients are loaded at first
+        use, not here: memory a server that nobody runs a notebook from never needs
+        (benchmarks/footprint.py)."""
+        if self.backend_locator is None:
+            return
+        try:
+            self.backend_locator.running()
+        except Exception as exc:  # only an optimisation: the first request will say
+            self.log.warning("SageRun: the local backend did not start (%s)", exc)
 
     # context
 
     def run_context(self, domain_id: str | None, project_id: str | None) -> RunContext:
-        """Where a request's run goes (blocking: may wait for the local backend)."""
+        """Where a request's run goes (blocking: may start the local backend)."""
+        locator = self.backend_locator
         return resolve_context(
             self.context_config(),
             request_domain_id=_blank_to_none(domain_id),
             request_project_id=_blank_to_none(project_id),
-            local=self._local_endpoints(),
+            local=locator.endpoints() if locator is not None else None,
         )
-
-    def _local_endpoints(self) -> LocalEndpoints | None:
-        if self._configured_state_dir is not None:
-            return configured_endpoints(self.context_config(), self._configured_state_dir)
-        return self.backend_link.endpoints()

@@ -279,8 +279,10 @@ def _resolve_local(
         "projectId": pick(request_project_id, config.project_id, "project_id"),
         "region": pick(None, config.region, "region"),
         "profile": ResolvedValue(None, "local"),
-        "endpointUrl": pick(None, config.endpoint_url, "endpoint_url"),
-        "s3EndpointUrl": pick(None, config.s3_endpoint_url, "s3_endpoint_url"),
+        # The backend's own addresses, from its connection file: endpoint_url and
+        # s3_endpoint_url in config are the aws backend's.
+        "endpointUrl": pick(None, None, "endpoint_url"),
+        "s3EndpointUrl": pick(None, None, "s3_endpoint_url"),
         "stagingS3Uri": pick(None, config.staging_s3_uri, "staging_s3_uri"),
     }
 

@@ -7,9 +7,8 @@ started in JupyterLab.
 ``ExtensionApp``, because importing ``jupyter_server`` costs a command about two
 seconds it never uses; the extension inherits the same traits from it.
 
-Also how a process gets at the local backend: start its own, or connect to the one
-that already owns the state directory (a backend embedded in JupyterLab, or a
-standalone ``jupyter sagerun local``).
+Also how a client turns the local backend's connection file (``RunningBackend``,
+read by ``backend_process``) into the endpoints its context resolves.
 """
 
 from __future__ import annotations
@@ -24,11 +23,9 @@ from traitlets.config import Configurable
 from .context import ContextConfig, LocalEndpoints
 from .datazone import DataZoneGateway
 from .local.backend import LocalBackend
-from .local.discovery import BackendAlreadyRunning, RunningBackend, read_info
+from .local.discovery import RunningBackend
 from .service import ContextProvider, RunService
 from .sync import NotebookSyncer
-
-DEFAULT_LOCAL_STAGING = "s3://sagerun-local/staging/"
 
 
 def _blank_to_none(value: str | None) -> str | None:
@@ -58,14 +55,14 @@ class SageRunSettings(Configurable):
         None,
         allow_none=True,
         config=True,
-        help="DataZone endpoint URL. With backend=local: the URL of a standalone local "
-        "backend (`jupyter sagerun local`) to use instead of starting an embedded one.",
+        help="DataZone endpoint URL for the aws backend (a VPC endpoint, say). The local "
+        "backend is always found through its connection file in LocalBackend.state_dir.",
     )
     s3_endpoint_url = Unicode(
         None,
         allow_none=True,
         config=True,
-        help="S3 endpoint URL (for a standalone local backend: its S3 address).",
+        help="S3 endpoint URL for the aws backend.",
     )
     staging_s3_uri = Unicode(
         None,
@@ -140,23 +137,6 @@ def build_service(
     )
 
 
-def configured_endpoints(config: ContextConfig, state_dir: str) -> LocalEndpoints:
-    """A standalone local backend named by ``SageRun.endpoint_url`` in config. Its
-    credentials come from the connection file of ``state_dir`` (the backend's
-    ``LocalBackend.state_dir``) when that file names the same endpoint: credentials are
-    never configured by hand, they change at every start."""
-    info = read_info(state_dir)
-    same = info is not None and info.endpoint_url.rstrip("/") == str(config.endpoint_url).rstrip(
-        "/"
-    )
-    return LocalEndpoints(
-        endpoint_url=str(config.endpoint_url),
-        s3_endpoint_url=str(config.s3_endpoint_url or ""),
-        staging_s3_uri=DEFAULT_LOCAL_STAGING,
-        credentials=info.credentials if info is not None and same else None,
-    )
-
-
 def running_endpoints(info: RunningBackend) -> LocalEndpoints:
     """The endpoints of a backend found through discovery or started here."""
     return LocalEndpoints(
@@ -168,16 +148,3 @@ def running_endpoints(info: RunningBackend) -> LocalEndpoints:
         project_id=LocalBackend.default_project_id,
         credentials=info.credentials,
     )
-
-
-def start_or_connect(backend: LocalBackend) -> tuple[LocalEndpoints, bool]:
-    """Start ``backend``, or, when another process already owns its state directory,
-    use that one. Answers the endpoints and whether this process owns the backend (and
-    so must stop it)."""
-    try:
-        backend.start()
-    except BackendAlreadyRunning as exc:
-        if exc.info is None:
-            raise
-        return running_endpoints(exc.info), False
-    return running_endpoints(backend.running_info()), True

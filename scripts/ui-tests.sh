@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Browser tests of jupyter_sagerun: Playwright/Galata on Debian's Chromium, against a
 # real Jupyter server (started by Playwright's webServer from
-# ui-tests/jupyter_server_test_config.py) on the embedded local backend.
+# ui-tests/jupyter_server_test_config.py) and the local backend it starts.
 #
 # Expects the Python package installed editable with its labextension built and
 # linked (scripts/setup.sh does that). Installs what the tests need itself: Debian's

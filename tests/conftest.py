@@ -1,10 +1,15 @@
 """A real Jupyter server with the extension on, real boto3, real HTTP, a real local
 backend and real papermill.
 
-Most tests share one session-wide local backend, started standalone and reached the way
-`jupyter sagerun local` is reached (``--SageRun.endpoint_url``): starting moto and the
-API for every test would cost a second each. Tests that need the embedded backend, a
-short minute or a restart build their own with ``sagerun_config(embedded=True)``.
+The extension is a plain client of the local backend: it finds the backend that owns
+``LocalBackend.state_dir`` through its connection file (``backend.json``), or starts
+one as a process of its own. Most tests share one session-wide backend (started here,
+in the pytest process, on a state directory every server is configured with), so
+that they find it and start none: starting moto and the API for every test would cost
+a second each. A test that needs a backend of its own, a short minute or a restart
+uses ``@pytest.mark.own_backend(**LocalBackend traits)``: its server then starts the
+backend as it would for a user (``backend_process``), and the test's teardown stops
+it (``stop_backend``).
 """
 
 from __future__ import annotations
@@ -27,7 +32,10 @@ from traitlets.config import Config
 
 from jupyter_sagerun.context import RunContext
 from jupyter_sagerun.local import LocalBackend
+from jupyter_sagerun.local.discovery import lock_is_held
 from jupyter_sagerun.local.sigv4 import sign
+from jupyter_sagerun.polling import poll_until
+from testkit.processes import stop_backend
 
 pytest_plugins = ("pytest_jupyter.jupyter_server",)
 
@@ -56,28 +64,23 @@ def sagerun_config(
     sagerun: dict[str, Any] | None = None,
     local: dict[str, Any] | None = None,
 ) -> Config:
-    """Server config with the extension on. With ``backend``, the extension connects to
-    that standalone backend; without, it starts an embedded one."""
+    """Server config with the extension on. With ``backend``, its state directory is
+    the server's (the server finds that backend through its connection file); without,
+    ``tmp_path/local-backend``, where the server starts one with ``local``'s traits."""
     values: dict[str, Any] = {
         "backend": "local",
         "state_dir": str(tmp_path / "sagerun-state"),
         # No SMUS space here, whatever the machine running the tests has.
         "metadata_path": str(tmp_path / "no-metadata.json"),
     }
-    if backend is not None:
-        values.update(
-            endpoint_url=backend.endpoint_url,
-            s3_endpoint_url=backend.s3_endpoint_url,
-            staging_s3_uri=backend.staging_s3_uri,
-        )
     values.update(sagerun or {})
+    state = backend.state_dir if backend is not None else str(tmp_path / "local-backend")
     return Config(
         {
             "ServerApp": {"jpserver_extensions": {"jupyter_sagerun": True}},
             "SageRun": values,
             "LocalBackend": {
-                # A standalone backend's credentials are read from its connection file.
-                "state_dir": backend.state_dir if backend else str(tmp_path / "local-backend"),
+                "state_dir": state,
                 "max_concurrent_runs": 4,
                 **(local or {}),
             },
@@ -85,10 +88,18 @@ def sagerun_config(
     )
 
 
+def released_within(state_dir: Path, timeout: float) -> bool:
+    """Whether nobody holds ``state_dir``'s lock within ``timeout`` seconds (the kernel
+    frees it when the holder is gone: no waitpid needed for a process not our child)."""
+    return (
+        poll_until(lambda: True if not lock_is_held(state_dir) else None, timeout=timeout) or False
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "embedded(**local_backend_traits): the server starts its own embedded local backend",
+        "own_backend(**local_backend_traits): the server starts a local backend of its own",
     )
     config.addinivalue_line("markers", "sagerun(**traits): SageRun traits for this test's server")
     config.addinivalue_line("markers", "deny_sagerun: an authorizer that refuses sagerun")
@@ -98,12 +109,21 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture
+def own_backend_dir(tmp_path: Path) -> Iterator[Path]:
+    """Where a test's server starts its own backend; stopped after the server is."""
+    state = tmp_path / "local-backend"
+    yield state
+    stop_backend(state)
+
+
+@pytest.fixture
 def jp_server_config(request: pytest.FixtureRequest, tmp_path: Path) -> Config:
-    embedded = request.node.get_closest_marker("embedded")
+    own = request.node.get_closest_marker("own_backend")
     traits = request.node.get_closest_marker("sagerun")
     sagerun = dict(traits.kwargs) if traits else {}
-    if embedded is not None:
-        return sagerun_config(tmp_path, sagerun=sagerun, local=dict(embedded.kwargs))
+    if own is not None:
+        request.getfixturevalue("own_backend_dir")
+        return sagerun_config(tmp_path, sagerun=sagerun, local=dict(own.kwargs))
     return sagerun_config(tmp_path, request.getfixturevalue("local_backend"), sagerun=sagerun)
 
 

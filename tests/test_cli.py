@@ -1,14 +1,14 @@
 """`jupyter sagerun run | list | status | stop` as a user types them: real subprocesses
 of the command, a real local backend, real papermill.
 
-Most tests share one backend started in this process, the way JupyterLab embeds one:
-the commands must find it through the state directory and never start their own. The
-last tests let a command start a detached backend of its own and clean it up.
+Most tests share one backend started in this process: the commands must find it
+through the state directory and never start their own. The last tests let a command
+start a detached backend of its own (``backend_process``, as JupyterLab does) and stop
+it afterwards.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
@@ -21,10 +21,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import write_notebook
+from conftest import released_within, write_notebook
 
+from jupyter_sagerun.backend_process import DETACHED_IDLE_TIMEOUT
 from jupyter_sagerun.local import LocalBackend
 from jupyter_sagerun.local.discovery import lock_is_held, read_info
+from testkit.processes import stop_backend
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "examples" / "sample.ipynb"
@@ -226,16 +228,8 @@ def detached(tmp_path: Path) -> Iterator[Cli]:
     work.mkdir()
     state = tmp_path / "own-state"
     yield Cli(work, state, tmp_path)
-    info = read_info(state)
-    if info is not None:
-        # It may have just idled out by itself.
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(info.pid, signal.SIGTERM)
-    deadline = time.monotonic() + 30
-    # Not our child, so no waitpid: the kernel frees the lock when it is gone.
-    while lock_is_held(state) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not lock_is_held(state), "the detached backend did not stop"
+    # It may have just idled out by itself.
+    stop_backend(state)
 
 
 def test_a_run_outlives_the_command_on_a_detached_backend(detached: Cli) -> None:
@@ -261,17 +255,8 @@ def _cmdline(pid: int) -> list[str]:
     return Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
 
 
-def _released_within(state: Path, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while lock_is_held(state) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return not lock_is_held(state)
-
-
 @pytest.mark.timeout(90)
 def test_the_detached_backend_idles_out_but_not_under_a_run(detached: Cli) -> None:
-    from jupyter_sagerun.cli.localproc import DETACHED_IDLE_TIMEOUT
-
     # Unset (0, never): a command's backend gets the default, nobody stops it by hand.
     listed = detached("list", "--json")
     assert listed.returncode == 0, listed.stderr
@@ -279,12 +264,14 @@ def test_the_detached_backend_idles_out_but_not_under_a_run(detached: Cli) -> No
     assert info is not None and info.pid != os.getpid()
     assert f"--LocalBackend.idle_timeout={DETACHED_IDLE_TIMEOUT}" in _cmdline(info.pid)
     os.kill(info.pid, signal.SIGTERM)
-    assert _released_within(detached.local_state, 30)
+    assert released_within(detached.local_state, 30)
 
     # Set: the user's value. A run started without --wait keeps it alive (queued here).
     write_notebook(detached.cwd, "slow.ipynb", "import time\ntime.sleep(300)")
     detached.options += [
-        "--LocalBackend.idle_timeout=2",
+        # 3 s: S3 requests do not count as activity, so a shorter timeout can end the
+        # backend between the command's discovery and its first DataZone request.
+        "--LocalBackend.idle_timeout=3",
         "--LocalBackend.max_concurrent_runs=0",
     ]
     started = detached("run", "slow.ipynb", "--json")
@@ -292,13 +279,14 @@ def test_the_detached_backend_idles_out_but_not_under_a_run(detached: Cli) -> No
     run_id = json.loads(started.stdout)["id"]
     info = read_info(detached.local_state)
     assert info is not None
-    assert "--LocalBackend.idle_timeout=2.0" in _cmdline(info.pid)
-    time.sleep(5)  # well past the timeout
+    assert "--LocalBackend.idle_timeout=3.0" in _cmdline(info.pid)
+    # What must NOT happen (a stop under a run) can only be waited out: 2+ timeouts.
+    time.sleep(7)
     assert read_info(detached.local_state) == info and lock_is_held(detached.local_state)
     stopped = detached("stop", run_id, "--json")
     assert stopped.returncode == 0, stopped.stderr
     # Nothing active any more: it goes by itself, leaving no backend.json behind.
-    assert _released_within(detached.local_state, 20), "the idle backend did not stop"
+    assert released_within(detached.local_state, 20), "the idle backend did not stop"
     assert read_info(detached.local_state) is None
     # And the next command starts a new one that still has the run.
     shown = detached("status", run_id, "--json")

@@ -1,13 +1,13 @@
-"""``kill -9`` of a standalone local backend in the middle of a run, then a restart on
-new ports, seen through one Jupyter server that is never restarted; and a standalone
-backend that goes away for good (idled out, killed and not restarted), which the
-server replaces with its own.
+"""``kill -9`` of the local backend in the middle of a run, seen through one Jupyter
+server that is never restarted: a backend restarted by hand on new ports is followed;
+one gone for good (killed, idled out) is replaced by the next request, which starts a
+new backend process on the same state, and the run the dead one left active ends
+FAILED saying why.
 
-The server finds the backend the way JupyterLab finds a ``jupyter sagerun local``
-started by hand: it owns the state directory the server's own ``LocalBackend`` would
-use (discovery through ``backend.json``), so the server connects instead of starting
-its own, must follow it when it comes back elsewhere, and takes the state over when
-nobody holds it any more.
+The first backend is a ``jupyter sagerun local`` started by hand on the state
+directory the server is configured with (``LocalBackend.state_dir``): the server finds
+it through its connection file. A backend the server starts is a process of its own
+too, stopped after each test (``own_backend_dir``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ import pytest
 from conftest import Api, sagerun_config, wait_for, write_notebook
 from traitlets.config import Config
 
-from jupyter_sagerun.local.discovery import lock_is_held, read_info
+from jupyter_sagerun.local.discovery import RunningBackend, lock_is_held, read_info
+from testkit.processes import stop_backend
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -72,6 +73,7 @@ class Standalone:
 def standalones(tmp_path: Path) -> Iterator[list[Standalone]]:
     made: list[Standalone] = []
     yield made
+    stop_backend(tmp_path / "local-backend")  # one the server started, if any
     for each in made:
         if each.process.poll() is None:
             each.process.terminate()
@@ -99,7 +101,7 @@ async def test_kill_9_mid_run_then_restart_on_new_ports(
     first = standalones[0]
     status, context = await api("GET", "context")
     assert status == 200, context
-    assert context["endpointUrl"] == first.endpoint  # discovered, not an embedded one
+    assert context["endpointUrl"] == first.endpoint  # discovered, none started
 
     write_notebook(
         jp_root_dir, "long.ipynb", "import time\nfor _ in range(600):\n    time.sleep(1)"
@@ -135,16 +137,17 @@ async def test_kill_9_mid_run_then_restart_on_new_ports(
     assert done["status"] == "SUCCEEDED", done
 
 
-def _owned_by_this_server(sagerun_app: object, state_dir: Path) -> None:
-    assert sagerun_app.local_backend is not None  # type: ignore[attr-defined]
+def _started_by_the_server(state_dir: Path, peer: Standalone) -> RunningBackend:
+    """A new backend process owns the state: not the peer, not the server itself."""
     info = read_info(state_dir)
-    assert info is not None and info.pid == os.getpid()
+    assert info is not None and info.pid not in (os.getpid(), peer.process.pid)
     assert lock_is_held(state_dir)
+    return info
 
 
 @pytest.mark.standalone("--idle-timeout=2", "--max-concurrent-runs=0")  # replaces the default
-async def test_a_peer_that_idles_out_is_replaced_by_the_server(
-    api: Api, jp_root_dir: Path, tmp_path: Path, standalones: list[Standalone], sagerun_app: object
+async def test_a_peer_that_idles_out_is_replaced_on_the_next_request(
+    api: Api, jp_root_dir: Path, tmp_path: Path, standalones: list[Standalone]
 ) -> None:
     peer = standalones[0]
     state = tmp_path / "local-backend"
@@ -161,12 +164,12 @@ async def test_a_peer_that_idles_out_is_replaced_by_the_server(
     assert peer.process.returncode == 0
     assert read_info(state) is None and not lock_is_held(state)
 
-    # The next request starts the server's own backend on the same state: the earlier
-    # run is still there, and new ones run (this backend runs up to 4).
+    # The next request starts a new backend on the same state, with the server's
+    # settings (up to 4 runs, not the peer's 0): the earlier run is still there.
     status, listed = await api("GET", "runs")
     assert status == 200, listed
     assert run["id"] in [item["id"] for item in listed["items"]]
-    _owned_by_this_server(sagerun_app, state)
+    _started_by_the_server(state, peer)
     status, context = await api("GET", "context")
     assert status == 200 and context["endpointUrl"] != peer.endpoint, context
     status, after = await api("POST", "runs", body={"path": "quick.ipynb"})
@@ -175,8 +178,8 @@ async def test_a_peer_that_idles_out_is_replaced_by_the_server(
     assert done["status"] == "SUCCEEDED", done
 
 
-async def test_a_peer_killed_and_not_restarted_is_replaced_by_the_server(
-    api: Api, jp_root_dir: Path, tmp_path: Path, standalones: list[Standalone], sagerun_app: object
+async def test_kill_9_mid_run_then_the_next_request_starts_a_new_backend(
+    api: Api, jp_root_dir: Path, tmp_path: Path, standalones: list[Standalone]
 ) -> None:
     peer = standalones[0]
     state = tmp_path / "local-backend"
@@ -191,7 +194,7 @@ async def test_a_peer_killed_and_not_restarted_is_replaced_by_the_server(
     for status, listed in answers:
         assert status == 200, listed
         assert run["id"] in [item["id"] for item in listed["items"]]
-    _owned_by_this_server(sagerun_app, state)
+    _started_by_the_server(state, peer)
     # The run the dead backend left active ends with the reason, as on any restart.
     ended = await wait_for(api, run["id"], timeout=30)
     assert ended["status"] == "FAILED", ended

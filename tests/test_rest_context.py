@@ -1,5 +1,5 @@
 """`GET sagerun/context` in an SMUS space: values from the metadata file and config,
-each with its source. (Local mode is in test_rest_embedded.py.)"""
+each with its source. (Local mode is in test_rest_local_backend.py.)"""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def jp_server_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Config:
 async def test_context_from_smus_metadata_and_config(api: Api, sagerun_app: object) -> None:
     status, context = await api("GET", "context")
     assert status == 200, context
-    assert sagerun_app.local_backend is None  # type: ignore[attr-defined]  # none started
+    assert sagerun_app.backend_locator is None  # type: ignore[attr-defined]  # no local backend
     assert context["backend"] == "aws"
     assert context["domainId"] == "dzd_meta123"
     assert context["projectId"] == "projmeta"

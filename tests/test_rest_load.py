@@ -1,8 +1,8 @@
 """Bounded load on loopback: concurrent starts, idempotency under concurrency, no 5xx.
 
-The server is a real Jupyter server in a process of its own (``benchmarks/_server.py``:
+The server is a real Jupyter server in a process of its own (``testkit/server.py``:
 started with ``python -m jupyter_server``, stopped with its process group whatever
-happens), with the embedded local backend keeping every run QUEUED
+happens), with the local backend it starts keeping every run QUEUED
 (``--LocalBackend.max_concurrent_runs=0``), so this exercises the REST → sync →
 StartNotebookRun path, not papermill. The client is this process: 200 threads, one
 keep-alive connection each, token in the header, released together. The latencies are
@@ -20,9 +20,9 @@ from collections.abc import Iterator
 import pytest
 from conftest import write_notebook
 
-from benchmarks._clients import backend_run_ids, concurrent_posts, rest_run_ids
-from benchmarks._server import Server, jupyter_server
-from benchmarks._stats import summary_ms
+from testkit.clients import backend_run_ids, concurrent_posts, rest_run_ids
+from testkit.server import Server, jupyter_server
+from testkit.stats import summary_ms
 
 pytestmark = pytest.mark.timeout(120)
 

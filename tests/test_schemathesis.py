@@ -1,7 +1,7 @@
 """Schemathesis against `api/openapi.yaml` on a live server.
 
 A real ``jupyter-server`` process (not the in-process pytest-jupyter app) with the
-extension on and its embedded local backend, ``--LocalBackend.max_concurrent_runs=0`` so
+extension on and the local backend it starts, ``--LocalBackend.max_concurrent_runs=0`` so
 every generated run stays QUEUED and no kernel starts. Schemathesis generates requests
 for every operation from the spec (its examples, coverage and fuzzing phases, valid and
 invalid data, undocumented methods, a request without the token) with a fixed
@@ -59,7 +59,7 @@ from schemathesis.openapi.checks import (
     UndefinedStatusCode,
 )
 
-from benchmarks._server import jupyter_server
+from testkit.server import jupyter_server
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -128,7 +128,7 @@ class LiveServer:
 
 @pytest.fixture(scope="module")
 def live_server() -> Iterator[LiveServer]:
-    with jupyter_server(backend="embedded", max_concurrent_runs=0, token=TOKEN) as launched:
+    with jupyter_server(max_concurrent_runs=0, token=TOKEN) as launched:
         for name in NOTEBOOKS:
             write_notebook(launched.root, name, "print(alpha)", parameters="alpha = 0")
         server = LiveServer(launched.base_url, launched.root, launched.process)

@@ -48,10 +48,10 @@ import pytest
 import requests
 from conftest import write_notebook
 
-from benchmarks._processes import free_port, kill_group
-from benchmarks._server import server_command
 from jupyter_sagerun.credentials import Credentials
 from jupyter_sagerun.local.sigv4 import sign
+from testkit.processes import free_port, kill_group
+from testkit.server import server_command
 
 pytestmark = pytest.mark.timeout(180)
 

@@ -5,8 +5,9 @@ Galata's own test configuration (fixed port, no token, the app exposed as
 
 - ``allow_root`` so that CI, which runs as root, can start it;
 - a fresh temporary root directory holding a copy of ``ui-tests/notebooks/``;
-- jupyter_sagerun on its embedded local backend, with its state in a temporary
-  directory and ``seconds_per_minute`` small so timeouts are counted quickly.
+- jupyter_sagerun on the local backend it starts (a process of its own, given these
+  ``LocalBackend`` settings), with its state in a temporary directory and
+  ``seconds_per_minute`` small so timeouts are counted quickly.
 
 Never use this configuration outside tests: it removes every security protection.
 """

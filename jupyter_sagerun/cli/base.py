@@ -17,13 +17,13 @@ from collections.abc import Sequence
 from jupyter_core.application import JupyterApp, base_aliases, base_flags
 from traitlets import Unicode
 
+from ..backend_process import ensure_local_backend
 from ..context import LocalEndpoints, RunContext, resolve_backend, resolve_context
 from ..errors import SageRunError
 from ..local.backend import LocalBackend
 from ..service import RunService
-from ..wiring import SageRunSettings, build_service, configured_endpoints
+from ..wiring import SageRunSettings, build_service
 from .argv import split_argv
-from .localproc import ensure_local_backend
 from .render import print_error
 
 EXIT_OK = 0
@@ -115,11 +115,7 @@ class CommandApp(JupyterApp):
             if not use_local:
                 return None
             if not local:
-                if config.endpoint_url:
-                    state_dir = LocalBackend(config=self.config).state_dir
-                    local.append(configured_endpoints(config, state_dir))
-                else:
-                    local.append(ensure_local_backend(LocalBackend(config=self.config)))
+                local.append(ensure_local_backend(LocalBackend(config=self.config)))
             return local[0]
 
         def provider(domain_id: str | None, project_id: str | None) -> RunContext:

@@ -29,8 +29,8 @@ start. Point the AWS CLI and boto3 at it (or: eval "$(jupyter sagerun env)"):
       --domain-identifier {domain} --owning-project-identifier {project}
   aws s3 ls s3://{bucket}/
 
-JupyterLab and the `jupyter sagerun` commands on the same state directory find it
-by themselves.
+JupyterLab and `jupyter sagerun` find it through its state directory:
+  jupyter lab --SageRun.backend=local --LocalBackend.state_dir={state}
 
 Press Ctrl+C to stop.
 """
@@ -73,13 +73,13 @@ class LocalBackendApp(Application):
         try:
             backend.start()
         except BackendAlreadyRunning as exc:
-            # Expected when JupyterLab (or `jupyter sagerun run`) already serves this
-            # state directory: say where, no traceback.
+            # Expected when a backend (started by hand, by JupyterLab or by a command)
+            # already serves this state directory: say where, no traceback.
             print(f"jupyter sagerun local: {exc}", file=sys.stderr, flush=True)
             self.exit(1)
         try:
-            # Here, not in LocalBackend.start(): a backend embedded in a Jupyter server
-            # lives as long as the server, whatever its idle_timeout says.
+            # Here, not in LocalBackend.start(): a LocalBackend started inside another
+            # program (the tests' own) is that program's to stop.
             backend.watch_idle(on_idle)
             if not self.quiet:
                 print(

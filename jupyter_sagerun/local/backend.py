@@ -1,5 +1,9 @@
 """``LocalBackend``: the local DataZone, its S3, its store and its scheduler, as one
-configurable object the server extension (or ``jupyter sagerun local``) starts."""
+configurable object ``jupyter sagerun local`` starts (and the backend's own tests).
+
+Importing this module must stay cheap: clients (the Jupyter server, each command)
+import it for its traits only, to pass them to the backend process they start; the
+machinery is imported inside ``start()``."""
 
 from __future__ import annotations
 
@@ -75,9 +79,8 @@ class LocalBackend(LoggingConfigurable):
         help="Seconds without activity after which `jupyter sagerun local` stops by "
         "itself, as on Ctrl+C (0: never). Activity: a run that has not ended (a queued "
         "one too), a DataZone API request, an import or export in progress; health "
-        "probes are not. A backend started by a `jupyter sagerun` command gets 900 "
-        "unless this is set. Ignored by a backend embedded in a Jupyter server, which "
-        "lives as long as the server.",
+        "probes are not. A backend started on demand by JupyterLab or a `jupyter "
+        "sagerun` command gets 900 unless this is set.",
     )
 
     enable_test_knobs = Bool(
@@ -266,7 +269,7 @@ class LocalBackend(LoggingConfigurable):
     def watch_idle(self, on_idle: Callable[[float], None]) -> None:
         """Call ``on_idle(seconds)`` (from a thread of its own, once) when the started
         backend has been idle for ``idle_timeout`` seconds; nothing when that is 0.
-        Only the standalone command asks: the stop is its caller's to make."""
+        ``jupyter sagerun local`` asks: the stop is its caller's to make."""
         with self._lock:
             if not self._started or self.idle_timeout <= 0 or self._idle_watch is not None:
                 return

@@ -15,7 +15,6 @@ import fcntl
 import json
 import os
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass, field
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..credentials import Credentials
+from ..polling import poll_until
 from .private import FILE_MODE, private_dir
 
 LOCK_FILE = "backend.lock"
@@ -176,10 +176,5 @@ def find_running_backend(
 def wait_for_backend(
     state_dir: str | os.PathLike[str], timeout: float, *, interval: float = 0.1
 ) -> RunningBackend | None:
-    """Poll until a backend owns ``state_dir`` and answers, or ``timeout`` passes."""
-    give_up = time.monotonic() + timeout
-    while True:
-        found = find_running_backend(state_dir)
-        if found is not None or time.monotonic() >= give_up:
-            return found
-        time.sleep(interval)
+    """Ask until a backend owns ``state_dir`` and answers, or ``timeout`` passes."""
+    return poll_until(lambda: find_running_backend(state_dir), timeout=timeout, interval=interval)

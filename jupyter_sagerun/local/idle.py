@@ -1,8 +1,9 @@
 """When a standalone local backend may stop by itself (``LocalBackend.idle_timeout``).
 
-Only ``jupyter sagerun local`` (``LocalBackendApp``) watches for idleness; a backend
-embedded in a Jupyter server lives exactly as long as that server. The backend is
-idle once, for ``idle_timeout`` seconds in a row:
+``jupyter sagerun local`` (``LocalBackendApp``) watches for idleness; a backend that
+JupyterLab or a command started on demand has a timeout of 900 s unless one is set
+(``backend_process.DETACHED_IDLE_TIMEOUT``). The backend is idle once, for
+``idle_timeout`` seconds in a row:
 
 - no run is in a state that has not ended (QUEUED, STARTING, RUNNING, STOPPING; a
   queued run counts, so a backend with queued runs never idles out),

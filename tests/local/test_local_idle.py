@@ -1,5 +1,6 @@
-"""``LocalBackend.idle_timeout``: the standalone command stops by itself once idle,
-never while a run has not ended, and never while a request is being answered."""
+"""``LocalBackend.idle_timeout``: ``jupyter sagerun local`` (what every client starts)
+stops by itself once idle, never while a run has not ended, and never while a request
+is being answered."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from jupyter_sagerun.local.discovery import lock_is_held, read_info
+from jupyter_sagerun.local.discovery import RunningBackend, lock_is_held, read_info
+from jupyter_sagerun.polling import poll_until
 
 from .localkit import DOMAIN, PROJECT, Local, notebook
 
@@ -48,11 +50,14 @@ class Standalone:
                 env={**os.environ, "PYTHONPATH": str(REPO)},
                 start_new_session=True,
             )
-        deadline = time.monotonic() + 60
-        while (info := read_info(state_dir)) is None or info.pid != self.process.pid:
+
+        def published() -> RunningBackend | None:
             assert self.process.poll() is None, self.log()
-            assert time.monotonic() < deadline, "the local backend never published itself"
-            time.sleep(0.05)
+            info = read_info(state_dir)
+            return info if info is not None and info.pid == self.process.pid else None
+
+        info = poll_until(published, timeout=60, interval=0.05)
+        assert info is not None, "the local backend never published itself"
         self.ready_at = time.monotonic()
         self.local = Local(info.endpoint_url, info.s3_endpoint_url, state_dir)
 
@@ -104,12 +109,16 @@ def test_an_unused_backend_stops_by_itself(standalone: Callable[..., Standalone]
 
 
 def test_a_queued_run_keeps_it_then_it_stops(standalone: Callable[..., Standalone]) -> None:
-    app = standalone("--idle-timeout=2", "--max-concurrent-runs=0")
+    # 5 s: S3 requests (the upload below) do not count as activity, so a shorter
+    # timeout can end the backend between its start and the first DataZone request
+    # on a loaded machine (building the two boto3 clients alone can take seconds).
+    app = standalone("--idle-timeout=5", "--max-concurrent-runs=0")
     notebook_id = app.local.import_notebook(notebook("x = 1"))
     run = app.local.start_run(notebook_id)
     assert run["status"] == "QUEUED"
-    # Well past the timeout without a request: the queued run is what keeps it.
-    time.sleep(5)
+    # Well past the timeout (and its check, every timeout/4) without a request: the
+    # queued run is what keeps it. A stop that must NOT come can only be waited out.
+    time.sleep(8)
     assert app.process.poll() is None, app.log()
     app.local.dz.stop_notebook_run(domainIdentifier=DOMAIN, identifier=run["id"])
     app.exits_within(20)
@@ -120,7 +129,7 @@ def test_a_queued_run_keeps_it_then_it_stops(standalone: Callable[..., Standalon
 def test_a_running_run_keeps_it_until_it_ends(
     standalone: Callable[..., Standalone], make_local: Callable[..., Local]
 ) -> None:
-    app = standalone("--idle-timeout=2")
+    app = standalone("--idle-timeout=3")  # 3 s: see the queued-run test
     notebook_id = app.local.import_notebook(notebook("import time\ntime.sleep(6)"))
     started = time.monotonic()
     run = app.local.start_run(notebook_id)
@@ -159,4 +168,4 @@ def test_a_request_in_flight_and_a_health_probe(make_local: Callable[..., Local]
     while not idled_again.is_set():
         assert time.monotonic() < give_up, "health probes kept the backend alive"
         urllib.request.urlopen(again.endpoint_url + "/_local/health").close()
-        time.sleep(0.3)
+        time.sleep(0.3)  # the probes' own cadence (a client's discovery), not a wait

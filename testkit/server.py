@@ -1,17 +1,15 @@
-"""A real Jupyter server with the extension on the embedded local backend, for the
-benchmarks and for tests that must measure over real HTTP (``tests/test_rest_load.py``).
+"""A real Jupyter server with the extension on the local backend, for the benchmarks
+and for tests that must measure over real HTTP (``tests/test_rest_load.py``).
 
 The server is ``python -m jupyter_server`` (what ``jupyter-server`` runs, with this
 interpreter; not the ``jupyter server`` launcher, which would leave its own child
 behind), started as a child process in its own process group, on a free loopback port,
 with a known token and throw-away root, state and Jupyter directories. It is stopped
-with ``POST /api/shutdown`` (the extension stops the local backend), then SIGTERM, then
-SIGKILL of that process group, whatever happens meanwhile (exceptions, Ctrl-C, SIGTERM).
+with ``POST /api/shutdown``, then SIGTERM, then SIGKILL of that process group, whatever
+happens meanwhile (exceptions, Ctrl-C, SIGTERM); the local backend, a process of its
+own that outlives the server by design, is stopped after it (``stop_backend``).
 
-The helper modules here import each other by plain name when a script runs (``python
-benchmarks/<name>.py`` puts this directory on the path) and as ``benchmarks.*`` under
-pytest (whose path has the repository root). The clients, the poller and the
-statistics are in ``_clients.py`` and ``_stats.py``.
+The clients, the poller and the statistics are in ``clients.py`` and ``stats.py``.
 """
 
 from __future__ import annotations
@@ -34,19 +32,15 @@ from typing import Any
 
 import requests
 
-if __package__:  # benchmarks._server
-    from ._processes import LOOPBACK, free_port, kill_group, sigterm_to_exit, spawn
-    from ._processes import start_standalone as _start_standalone
-else:  # _server, from a script
-    from _processes import LOOPBACK, free_port, kill_group, sigterm_to_exit, spawn
-    from _processes import start_standalone as _start_standalone
+from .processes import LOOPBACK, free_port, kill_group, sigterm_to_exit, spawn, stop_backend
+from .processes import start_standalone as _start_standalone
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 @dataclass
 class Server:
-    """A running Jupyter server with the extension on the embedded local backend."""
+    """A running Jupyter server with the extension on, in local mode."""
 
     base_url: str  # http://127.0.0.1:PORT/
     token: str
@@ -139,16 +133,32 @@ def _boto_client(service: str, endpoint_url: str, credentials: tuple[str, str]) 
     )
 
 
-BACKENDS = ("embedded", "standalone")
+BACKENDS = ("spawned", "standalone")
+
+#: Runs ``jupyter-server`` and, as it exits, writes the names of every module it
+#: imported to the file named by argv[1] (what a test of the server's imports reads).
+_RECORD_MODULES = (
+    "import atexit, json, sys\n"
+    "out = sys.argv.pop(1)\n"
+    "atexit.register(lambda: open(out, 'w').write(json.dumps(sorted(sys.modules))))\n"
+    "from jupyter_server.serverapp import main\n"
+    "sys.exit(main())\n"
+)
 
 
-def server_command(port: int, token: str, root: Path, tmp: Path) -> list[str]:
+def server_command(
+    port: int, token: str, root: Path, tmp: Path, *, record_modules: Path | None = None
+) -> list[str]:
     """``jupyter-server`` on loopback with the extension on, a known token and
-    throw-away root and state, under this interpreter; the backend is the caller's."""
+    throw-away root and state, under this interpreter; the backend is the caller's.
+    With ``record_modules``, the server writes the modules it imported there on exit."""
+    if record_modules is not None:
+        launcher = ["-c", _RECORD_MODULES, str(record_modules)]
+    else:
+        launcher = ["-m", "jupyter_server"]
     return [
         sys.executable,
-        "-m",
-        "jupyter_server",
+        *launcher,
         "--no-browser",
         f"--ServerApp.ip={LOOPBACK}",
         f"--ServerApp.port={port}",
@@ -166,29 +176,37 @@ def server_command(port: int, token: str, root: Path, tmp: Path) -> list[str]:
 @contextlib.contextmanager
 def jupyter_server(
     *,
-    backend: str = "embedded",
+    backend: str = "spawned",
     max_concurrent_runs: int = 0,
     extra_args: Sequence[str] = (),
     startup_timeout: float = 90.0,
     keep_tmp: bool = False,
     token: str | None = None,
+    tmp: Path | None = None,
+    keep_backend: bool = False,
+    record_modules: Path | None = None,
+    wait_for_backend: bool = True,
 ) -> Iterator[Server]:
-    """Start the server, wait until it and its local backend answer, yield, stop it.
+    """Start the server, wait until it (and, unless told not to, its local backend)
+    answers, yield, stop it, then stop the backend.
 
-    ``backend="embedded"`` (the default, what ``--SageRun.backend=local`` does): the
-    extension starts the local backend inside the Jupyter server process.
-    ``"standalone"``: the backend runs in a process of its own (``python -m
-    jupyter_sagerun.local``, as ``jupyter sagerun local``), the extension connects to it.
-    ``max_concurrent_runs=0`` keeps every run QUEUED, so no papermill process runs.
+    ``backend="spawned"`` (the default, what ``--SageRun.backend=local`` does): the
+    extension starts the local backend as a process of its own on ``tmp/local-backend``.
+    ``"standalone"``: the backend is started first, by hand (``python -m
+    jupyter_sagerun.local``, as ``jupyter sagerun local``), on that same state
+    directory, and the extension finds it there. ``max_concurrent_runs=0`` keeps every
+    run QUEUED, so no papermill process runs. ``tmp`` (kept afterwards) and
+    ``keep_backend`` let a second server start on the state (and backend) of a first.
     """
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}")
     previous_sigterm = None
     if threading.current_thread() is threading.main_thread():
         previous_sigterm = signal.signal(signal.SIGTERM, sigterm_to_exit)
-    tmp = Path(tempfile.mkdtemp(prefix="sagerun-bench-"))
+    owns_tmp = tmp is None
+    tmp = Path(tempfile.mkdtemp(prefix="sagerun-bench-")) if tmp is None else tmp
     root = tmp / "root"
-    root.mkdir()
+    root.mkdir(exist_ok=True)
     log_path = tmp / "server.log"
     token = token or secrets.token_hex(16)
     env = {
@@ -205,37 +223,27 @@ def jupyter_server(
     process: subprocess.Popen[bytes] | None = None
     server: Server | None = None
     standalone: subprocess.Popen[bytes] | None = None
-    backend_state = tmp / "local-backend"
+    state = tmp / "local-backend"
     backend_args: list[str] = [
-        f"--LocalBackend.state_dir={backend_state}",
+        f"--LocalBackend.state_dir={state}",
         f"--LocalBackend.max_concurrent_runs={max_concurrent_runs}",
         # Benchmarks inject latency and count requests through the test knobs.
         "--LocalBackend.enable_test_knobs=True",
     ]
     try:
         if backend == "standalone":
-            standalone, endpoints = _start_standalone(
-                tmp, env, max_concurrent_runs, startup_timeout
-            )
-            backend_state = tmp / "standalone-backend"
-            backend_args = [
-                # Where the extension finds the standalone backend's credentials.
-                f"--LocalBackend.state_dir={backend_state}",
-                f"--SageRun.endpoint_url={endpoints['endpoint_url']}",
-                f"--SageRun.s3_endpoint_url={endpoints['s3_endpoint_url']}",
-                f"--SageRun.staging_s3_uri={endpoints['staging_s3_uri']}",
-            ]
+            standalone, _ = _start_standalone(state, tmp, env, max_concurrent_runs, startup_timeout)
         for _attempt in range(3):  # a free port can be taken between probe and bind
             port = free_port()
             args = [
-                *server_command(port, token, root, tmp),
+                *server_command(port, token, root, tmp, record_modules=record_modules),
                 "--SageRun.backend=local",
                 *backend_args,
                 *extra_args,
             ]
             process = spawn(args, tmp, env, log_path)
             server = Server(
-                f"http://{LOOPBACK}:{port}/", token, root, tmp, log_path, process, backend_state
+                f"http://{LOOPBACK}:{port}/", token, root, tmp, log_path, process, state
             )
             if _wait_ready(server, startup_timeout):
                 break
@@ -244,16 +252,19 @@ def jupyter_server(
         if server is None:
             tail = log_path.read_text(encoding="utf-8", errors="replace")[-4000:]
             raise RuntimeError(f"the Jupyter server did not start; its log ends:\n{tail}")
-        server.context()  # waits (off the server's event loop) for the local backend
+        if wait_for_backend:
+            server.context()  # waits (off the server's event loop) for the local backend
         yield server
     finally:
         if server is not None:
             _stop(server)
         elif process is not None and process.poll() is None:
             kill_group(process)
-        if standalone is not None:
+        if standalone is not None and not keep_backend:
             kill_group(standalone)  # SIGTERM first: the backend stops cleanly on it
-        if not keep_tmp:
+        if not keep_backend:
+            stop_backend(state)  # one the server started
+        if owns_tmp and not keep_tmp:
             shutil.rmtree(tmp, ignore_errors=True)
         if previous_sigterm is not None:
             signal.signal(signal.SIGTERM, previous_sigterm)

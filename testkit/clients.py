@@ -1,4 +1,4 @@
-"""Clients of a running server (``_server.Server``): notebooks and runs over REST,
+"""Clients of a running server (``server.Server``): notebooks and runs over REST,
 concurrent bursts of POSTs, run listings from the REST API and from the local backend
 itself, and a poller of ``GET /api/status``. Used by the benchmarks and by the load test.
 """
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import requests
 
 if TYPE_CHECKING:
-    from _server import Server
+    from .server import Server
 
 
 # --- notebooks and runs --------------------------------------------------------------

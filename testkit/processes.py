@@ -1,7 +1,7 @@
 """Child processes that cannot outlive the benchmark (or test) that started them.
 
 Each child gets a process group of its own, so that stopping it reaches whatever it
-started too (the embedded local backend's papermill children, moto). On Linux it is also
+started too (a local backend's papermill children). On Linux it is also
 sent SIGTERM should the thread that started it die without stopping it (SIGKILL, a
 crash): ``prctl(PR_SET_PDEATHSIG)``, so start children from a thread that lives as long
 as they should (the main thread). Imports nothing from its neighbours.
@@ -91,12 +91,48 @@ def group_alive(pgid: int) -> bool:
     return True
 
 
+def stop_backend(state: Path, timeout: float = 30.0) -> None:
+    """Stop the local backend that owns ``state`` (whoever started it: a Jupyter
+    server, a command), as Ctrl+C would, then SIGKILL its group if it lingers. Its
+    lock is free once it is gone (the kernel drops it): no waitpid for a non-child."""
+    try:
+        pid = int(json.loads((state / "backend.json").read_text(encoding="utf-8"))["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    if pid == os.getpid():
+        return
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            # Its own session: the group reaches what it left behind on a SIGKILL.
+            os.kill(pid, sig) if sig == signal.SIGTERM else os.killpg(pid, sig)
+        give_up = time.monotonic() + timeout
+        while _lock_held(state) and time.monotonic() < give_up:
+            time.sleep(0.1)
+        if not _lock_held(state):
+            return
+
+
+def _lock_held(state: Path) -> bool:
+    import fcntl
+
+    try:
+        fd = os.open(state / "backend.lock", os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # closing drops a lock we took
+    return False
+
+
 def start_standalone(
-    tmp: Path, env: dict[str, str], max_concurrent_runs: int, timeout: float
+    state: Path, tmp: Path, env: dict[str, str], max_concurrent_runs: int, timeout: float
 ) -> tuple[subprocess.Popen[bytes], dict[str, str]]:
-    """``python -m jupyter_sagerun.local`` in its own process group; where it listens
-    (from the ``backend.json`` it publishes in its state directory)."""
-    state = tmp / "standalone-backend"
+    """``python -m jupyter_sagerun.local`` on ``state`` in its own process group; where
+    it listens (from the ``backend.json`` it publishes in its state directory)."""
     args = [
         sys.executable,
         "-m",
