@@ -19,6 +19,7 @@ from .context import RunContext
 from .errors import FieldError, SageRunError, validation_error
 from .models import ListRunsQuery, NotebooksQuery, StartRunBody
 from .polling import poll_until
+from .results import FROM_LATEST_EXPORT, FROM_RUN, can_render_pdf, render_pdf, run_result_uri
 from .runjson import notebook_json, run_json
 from .sync import Gateway as SyncGateway
 from .sync import NotebookSyncer
@@ -164,7 +165,10 @@ class RunService:
                 sha256=checked.sha256,
             )
         started = time.monotonic()
-        raw = self._call(ctx, "StartNotebookRun", params)
+        try:
+            raw = self._call(ctx, "StartNotebookRun", params)
+        except SageRunError as exc:
+            raise _name_token(exc) from None
         self.log.info(
             "SageRun: run %s of notebook %s started in %.0f ms",
             raw.get("id"),
@@ -234,7 +238,18 @@ class RunService:
         ctx = self.context(domain_id, project_id)
         params = {"domainIdentifier": ctx.domain_id, "identifier": run_id}
         _check("StopNotebookRun", _drop_none(params))
-        self._call(ctx, "StopNotebookRun", params)
+        try:
+            self._call(ctx, "StopNotebookRun", params)
+        except SageRunError as exc:
+            # DataZone may refuse to stop a run that has ended (ConflictException) or
+            # answer 200 with it: either way the run is shown as it ended.
+            if exc.status != 409:
+                raise
+            run = self.get_run(run_id, domain_id=domain_id, project_id=project_id)
+            if run.get("status") not in _TERMINAL:
+                raise
+            self.log.info("SageRun: run %s had already ended", run_id)
+            return run
         self.log.info("SageRun: stop requested for run %s", run_id)
         return self.get_run(run_id, domain_id=domain_id, project_id=project_id)
 
@@ -246,13 +261,14 @@ class RunService:
         domain_id: str | None = None,
         project_id: str | None = None,
     ) -> dict[str, Any]:
-        """Export the run's notebook, download it next to its source, answer its path."""
-        ctx, run, data = self._export(run_id, file_format, domain_id, project_id)
+        """Export the run's notebook, download it next to its source, answer its path
+        and whether it is the run's own result or the notebook's latest export."""
+        ctx, run, data, origin = self._export(run_id, file_format, domain_id, project_id)
         notebook_id = str(run.get("notebookId"))
         source = self.syncer.path_for(*_owner(run, ctx), notebook_id)
         rel_path = self.workspace.write_output(source, notebook_id, run_id, file_format, data)
         self.log.info("SageRun: output of run %s saved (%d bytes)", run_id, len(data))
-        return {"path": rel_path}
+        return {"path": rel_path, "resultOf": origin}
 
     def export_bytes(
         self,
@@ -268,9 +284,32 @@ class RunService:
 
     def _export(
         self, run_id: str, file_format: str, domain_id: str | None, project_id: str | None
-    ) -> tuple[RunContext, dict[str, Any], bytes]:
+    ) -> tuple[RunContext, dict[str, Any], bytes, str]:
         ctx, run = self._get_raw(run_id, domain_id, project_id)
         _check_has_result(run_id, run)
+        own = self._own_result(ctx, run)
+        if own is not None and file_format == "IPYNB":
+            return ctx, run, own, FROM_RUN
+        if own is not None and can_render_pdf():
+            return ctx, run, render_pdf(own, run_id), FROM_RUN
+        return (*self._latest_export(ctx, run_id, run, file_format), FROM_LATEST_EXPORT)
+
+    def _own_result(self, ctx: RunContext, run: Mapping[str, Any]) -> bytes | None:
+        """The executed notebook in the run's own results directory, if it is there."""
+        uri = run_result_uri(run)
+        if uri is None:
+            return None
+        try:
+            return self.gateway.get_object(ctx.target(), uri)
+        except SageRunError as exc:
+            # Absent (or not ours to read): the notebook's latest export is the fallback.
+            if exc.status in (403, 404):
+                return None
+            raise
+
+    def _latest_export(
+        self, ctx: RunContext, run_id: str, run: dict[str, Any], file_format: str
+    ) -> tuple[RunContext, dict[str, Any], bytes]:
         notebook_id = str(run.get("notebookId"))
         # StartNotebookExport takes a notebook, not a run: it exports the notebook's
         # latest result. Refuse rather than hand back a newer run's output as this one's.
@@ -392,6 +431,13 @@ def _check_stamp(run_id: str, data: bytes) -> None:
         return
     if isinstance(stamp, str) and stamp != run_id:
         raise _not_latest(run_id, stamp)
+
+
+def _name_token(exc: SageRunError) -> SageRunError:
+    """A conflict about the clientToken (reused with another request) names the field."""
+    if exc.status == 409 and "clienttoken" in exc.message.lower() and not exc.fields:
+        exc.fields = [FieldError("clientToken", "was already used with a different request")]
+    return exc
 
 
 def _drop_none(params: Mapping[str, Any]) -> dict[str, Any]:

@@ -178,6 +178,7 @@ class LocalBackend(LoggingConfigurable):
             runner_log_level=self.runner_log_level,
         )
         self._operations = Operations(self._store, self._s3, self._scheduler, state, self.log)
+        self._scheduler.on_end = self._operations.publish_result
         self._scheduler.start()
         self._operations.resume()
         self._executor = ThreadPoolExecutor(8, thread_name_prefix="sagerun-local-api")
