@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from .context import RunContext
 from .errors import FieldError, SageRunError, validation_error
 from .models import ListRunsQuery, NotebooksQuery, StartRunBody
+from .pathruns import list_runs_of
 from .polling import poll_until
 from .results import FROM_LATEST_EXPORT, FROM_RUN, can_render_pdf, render_pdf, run_result_uri
 from .runjson import notebook_json, run_json
@@ -205,12 +206,20 @@ class RunService:
         # a notebook never run from here, not an empty list.
         _check("ListNotebookRuns", params)
         if rel_path is not None:
-            notebook_id = self.syncer.lookup(str(ctx.domain_id), str(ctx.project_id), rel_path)
-            if notebook_id is None:
+            ids = self.syncer.notebook_ids(str(ctx.domain_id), str(ctx.project_id), rel_path)
+            if not ids:
                 # Never run from here, so no run of it can exist.
                 return {"items": [], "nextToken": None}
-            params["notebookIdentifier"] = notebook_id
-        answer = self._call(ctx, "ListNotebookRuns", params)
+            params["notebookIdentifier"] = ids[0]
+        if rel_path is not None and len(ids) > 1:
+            answer = list_runs_of(
+                lambda page: self._call(ctx, "ListNotebookRuns", page),
+                params,
+                ids,
+                query.maxResults or 50,
+            )
+        else:
+            answer = self._call(ctx, "ListNotebookRuns", params)
         paths: dict[str, str | None] = {}
         items = []
         for item in answer.get("items", []):
