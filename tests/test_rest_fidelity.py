@@ -84,7 +84,7 @@ async def test_a_refused_sync_imports_and_keeps_every_run_of_the_path(
     assert second["notebookId"] != first["notebookId"]  # imported anew
     assert second["path"] == "r.ipynb"
 
-    for run, text in ((first, "one"), (second, "two")):
+    for run in (first, second):
         done = await wait_for(api, run["id"], projectId=project)
         assert done["status"] == "SUCCEEDED", done
         assert done["path"] == "r.ipynb"
@@ -123,9 +123,7 @@ async def test_an_import_name_clash_is_retried_under_another_name(
     assert notebook["name"].startswith("same-") and notebook["path"] == "same.ipynb"
 
 
-def test_a_failed_import_ends_the_wait_at_once(
-    local_backend: LocalBackend, tmp_path: Path
-) -> None:
+def test_a_failed_import_ends_the_wait_at_once(local_backend: LocalBackend, tmp_path: Path) -> None:
     context = RunContext(
         backend="local",
         domain_id="dzd_local",

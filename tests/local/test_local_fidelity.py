@@ -8,9 +8,10 @@ import json
 import uuid
 
 import pytest
-from .localkit import DOMAIN, PROJECT, Local, cell_text, notebook
 
 from jupyter_sagerun.results import run_result_uri
+
+from .localkit import DOMAIN, PROJECT, Local, cell_text, notebook
 
 pytestmark = pytest.mark.timeout(120)
 
