@@ -346,6 +346,7 @@ def test_output_subcommand_of_the_latest_and_an_older_run(cli: Cli) -> None:
     # The older run's result is its own (from its run directory), not the newer one's.
     old = cli("output", older, "old.ipynb")
     assert old.returncode == 0, old.stderr
+    assert "written to" in old.stderr and "latest export" not in old.stderr
     assert json.loads((cli.cwd / "old.ipynb").read_text())["metadata"]["sagerun"]["runId"] == older
 
     exists = cli("output", newer, "result.ipynb")

@@ -14,6 +14,7 @@ import nbformat
 import pytest
 from conftest import Api, aws_context, wait_for, write_notebook
 
+from jupyter_sagerun.cli.output import written
 from jupyter_sagerun.errors import SageRunError
 from jupyter_sagerun.local import exporting
 from jupyter_sagerun.service import RunService
@@ -159,6 +160,10 @@ def test_no_run_directory_falls_back_to_the_guarded_latest_export(tmp_path: Path
     saved = service.export_output("r2")
     assert saved["resultOf"] == "latestExport"
     assert gateway.operations[-1] == "GetNotebookExport"
+    data, origin = service.export_result("r2")
+    assert (data, origin) == (_exported("r2"), "latestExport")
+    assert written("r2", "out.ipynb", origin).endswith("(the notebook's latest export)")
+    assert "latest" not in written("r1", "out.ipynb", "run")
 
 
 async def test_open_result_of_an_older_run_and_never_overwrite(api: Api, jp_root_dir: Path) -> None:
