@@ -14,9 +14,13 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from .errors import SageRunError
+
 #: Where ``RESULT_NOTEBOOK`` is in a run's results directory (the local backend's name;
 #: no public client names the executed notebook's file there).
 RESULT_NOTEBOOK = "output.ipynb"
+
+TERMINAL = ("SUCCEEDED", "FAILED", "STOPPED")
 
 #: What ``export_output`` says its file is.
 FROM_RUN = "run"
@@ -52,3 +56,42 @@ def render_pdf(notebook: bytes, run_id: str) -> bytes:
     from .local.exporting import render
 
     return render(json.loads(notebook.decode("utf-8")), run_id, "PDF")[0]
+
+
+def check_has_result(run_id: str, run: Mapping[str, Any]) -> None:
+    status = run.get("status")
+    if status not in TERMINAL:
+        raise SageRunError(
+            409,
+            "ConflictException",
+            f"Run {run_id} is {status}; its result can be opened once it has ended.",
+            retryable=True,
+        )
+    if not run.get("startedAt"):
+        # Stopped while queued, or failed before a kernel started: nothing ran.
+        raise SageRunError(
+            404,
+            "ResourceNotFoundException",
+            f"Run {run_id} never started ({status}), so it has no result.",
+        )
+
+
+def not_latest(run_id: str, newer: str) -> SageRunError:
+    return SageRunError(
+        409,
+        "ConflictException",
+        f"The service only exports the latest run of a notebook, and run {newer} ended after"
+        f" run {run_id}: the result of run {run_id} can no longer be exported.",
+    )
+
+
+def check_stamp(run_id: str, data: bytes) -> None:
+    """Refuse an export stamped with another run's id (``metadata.sagerun.runId``, which
+    the local backend writes); an unstamped export is taken as it is."""
+    try:
+        notebook = json.loads(data.decode("utf-8"))
+        stamp = notebook.get("metadata", {}).get("sagerun", {}).get("runId")
+    except (UnicodeDecodeError, ValueError, AttributeError):
+        return
+    if isinstance(stamp, str) and stamp != run_id:
+        raise not_latest(run_id, stamp)

@@ -8,7 +8,6 @@ It never asks which backend it talks to.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 import uuid
@@ -20,7 +19,17 @@ from .errors import FieldError, SageRunError, validation_error
 from .models import ListRunsQuery, NotebooksQuery, StartRunBody
 from .pathruns import list_runs_of
 from .polling import poll_until
-from .results import FROM_LATEST_EXPORT, FROM_RUN, can_render_pdf, render_pdf, run_result_uri
+from .results import (
+    FROM_LATEST_EXPORT,
+    FROM_RUN,
+    TERMINAL,
+    can_render_pdf,
+    check_has_result,
+    check_stamp,
+    not_latest,
+    render_pdf,
+    run_result_uri,
+)
 from .runjson import notebook_json, run_json
 from .sync import Gateway as SyncGateway
 from .sync import NotebookSyncer
@@ -255,7 +264,7 @@ class RunService:
             if exc.status != 409:
                 raise
             run = self.get_run(run_id, domain_id=domain_id, project_id=project_id)
-            if run.get("status") not in _TERMINAL:
+            if run.get("status") not in TERMINAL:
                 raise
             self.log.info("SageRun: run %s had already ended", run_id)
             return run
@@ -310,7 +319,7 @@ class RunService:
         self, run_id: str, file_format: str, domain_id: str | None, project_id: str | None
     ) -> tuple[RunContext, dict[str, Any], bytes, str]:
         ctx, run = self._get_raw(run_id, domain_id, project_id)
-        _check_has_result(run_id, run)
+        check_has_result(run_id, run)
         own = self._own_result(ctx, run)
         if own is not None and file_format == "IPYNB":
             return ctx, run, own, FROM_RUN
@@ -351,7 +360,7 @@ class RunService:
         data = self.gateway.get_object(ctx.target(), uri)
         if file_format == "IPYNB":
             # A newer run may have ended between the check above and the export.
-            _check_stamp(run_id, data)
+            check_stamp(run_id, data)
         return ctx, run, data
 
     def _check_latest(self, ctx: RunContext, run_id: str, run: Mapping[str, Any]) -> None:
@@ -367,10 +376,10 @@ class RunService:
         for item in self._call(ctx, "ListNotebookRuns", _drop_none(params)).get("items", []):
             if item.get("id") == run_id:
                 break
-            if item.get("status") in _TERMINAL and item.get("startedAt"):
+            if item.get("status") in TERMINAL and item.get("startedAt"):
                 newer = item.get("id")
         if newer is not None:
-            raise _not_latest(run_id, str(newer))
+            raise not_latest(run_id, str(newer))
 
     # helpers
 
@@ -413,48 +422,6 @@ class RunService:
 
     def _call(self, ctx: RunContext, operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
         return self.gateway.call(ctx.target(), operation, params)
-
-
-_TERMINAL = ("SUCCEEDED", "FAILED", "STOPPED")
-
-
-def _check_has_result(run_id: str, run: Mapping[str, Any]) -> None:
-    status = run.get("status")
-    if status not in _TERMINAL:
-        raise SageRunError(
-            409,
-            "ConflictException",
-            f"Run {run_id} is {status}; its result can be opened once it has ended.",
-            retryable=True,
-        )
-    if not run.get("startedAt"):
-        # Stopped while queued, or failed before a kernel started: nothing ran.
-        raise SageRunError(
-            404,
-            "ResourceNotFoundException",
-            f"Run {run_id} never started ({status}), so it has no result.",
-        )
-
-
-def _not_latest(run_id: str, newer: str) -> SageRunError:
-    return SageRunError(
-        409,
-        "ConflictException",
-        f"The service only exports the latest run of a notebook, and run {newer} ended after"
-        f" run {run_id}: the result of run {run_id} can no longer be exported.",
-    )
-
-
-def _check_stamp(run_id: str, data: bytes) -> None:
-    """Refuse an export stamped with another run's id (``metadata.sagerun.runId``, which
-    the local backend writes); an unstamped export is taken as it is."""
-    try:
-        notebook = json.loads(data.decode("utf-8"))
-        stamp = notebook.get("metadata", {}).get("sagerun", {}).get("runId")
-    except (UnicodeDecodeError, ValueError, AttributeError):
-        return
-    if isinstance(stamp, str) and stamp != run_id:
-        raise _not_latest(run_id, stamp)
 
 
 def _name_token(exc: SageRunError) -> SageRunError:
