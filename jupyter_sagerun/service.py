@@ -8,7 +8,6 @@ It never asks which backend it talks to.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 import uuid
@@ -18,7 +17,19 @@ from typing import Any, Protocol
 from .context import RunContext
 from .errors import FieldError, SageRunError, validation_error
 from .models import ListRunsQuery, NotebooksQuery, StartRunBody
+from .pathruns import list_runs_of
 from .polling import poll_until
+from .results import (
+    FROM_LATEST_EXPORT,
+    FROM_RUN,
+    TERMINAL,
+    can_render_pdf,
+    check_has_result,
+    check_stamp,
+    not_latest,
+    render_pdf,
+    run_result_uri,
+)
 from .runjson import notebook_json, run_json
 from .sync import Gateway as SyncGateway
 from .sync import NotebookSyncer
@@ -164,7 +175,10 @@ class RunService:
                 sha256=checked.sha256,
             )
         started = time.monotonic()
-        raw = self._call(ctx, "StartNotebookRun", params)
+        try:
+            raw = self._call(ctx, "StartNotebookRun", params)
+        except SageRunError as exc:
+            raise _name_token(exc) from None
         self.log.info(
             "SageRun: run %s of notebook %s started in %.0f ms",
             raw.get("id"),
@@ -201,12 +215,20 @@ class RunService:
         # a notebook never run from here, not an empty list.
         _check("ListNotebookRuns", params)
         if rel_path is not None:
-            notebook_id = self.syncer.lookup(str(ctx.domain_id), str(ctx.project_id), rel_path)
-            if notebook_id is None:
+            ids = self.syncer.notebook_ids(str(ctx.domain_id), str(ctx.project_id), rel_path)
+            if not ids:
                 # Never run from here, so no run of it can exist.
                 return {"items": [], "nextToken": None}
-            params["notebookIdentifier"] = notebook_id
-        answer = self._call(ctx, "ListNotebookRuns", params)
+            params["notebookIdentifier"] = ids[0]
+        if rel_path is not None and len(ids) > 1:
+            answer = list_runs_of(
+                lambda page: self._call(ctx, "ListNotebookRuns", page),
+                params,
+                ids,
+                query.maxResults or 50,
+            )
+        else:
+            answer = self._call(ctx, "ListNotebookRuns", params)
         paths: dict[str, str | None] = {}
         items = []
         for item in answer.get("items", []):
@@ -234,7 +256,18 @@ class RunService:
         ctx = self.context(domain_id, project_id)
         params = {"domainIdentifier": ctx.domain_id, "identifier": run_id}
         _check("StopNotebookRun", _drop_none(params))
-        self._call(ctx, "StopNotebookRun", params)
+        try:
+            self._call(ctx, "StopNotebookRun", params)
+        except SageRunError as exc:
+            # DataZone may refuse to stop a run that has ended (ConflictException) or
+            # answer 200 with it: either way the run is shown as it ended.
+            if exc.status != 409:
+                raise
+            run = self.get_run(run_id, domain_id=domain_id, project_id=project_id)
+            if run.get("status") not in TERMINAL:
+                raise
+            self.log.info("SageRun: run %s had already ended", run_id)
+            return run
         self.log.info("SageRun: stop requested for run %s", run_id)
         return self.get_run(run_id, domain_id=domain_id, project_id=project_id)
 
@@ -246,13 +279,14 @@ class RunService:
         domain_id: str | None = None,
         project_id: str | None = None,
     ) -> dict[str, Any]:
-        """Export the run's notebook, download it next to its source, answer its path."""
-        ctx, run, data = self._export(run_id, file_format, domain_id, project_id)
+        """Export the run's notebook, download it next to its source, answer its path
+        and whether it is the run's own result or the notebook's latest export."""
+        ctx, run, data, origin = self._export(run_id, file_format, domain_id, project_id)
         notebook_id = str(run.get("notebookId"))
         source = self.syncer.path_for(*_owner(run, ctx), notebook_id)
         rel_path = self.workspace.write_output(source, notebook_id, run_id, file_format, data)
         self.log.info("SageRun: output of run %s saved (%d bytes)", run_id, len(data))
-        return {"path": rel_path}
+        return {"path": rel_path, "resultOf": origin}
 
     def export_bytes(
         self,
@@ -264,13 +298,51 @@ class RunService:
     ) -> bytes:
         """The run's exported notebook (or PDF) as bytes, written nowhere: for callers
         such as the CLI's ``--output`` that choose their own destination."""
-        return self._export(run_id, file_format, domain_id, project_id)[2]
+        return self.export_result(run_id, file_format, domain_id=domain_id, project_id=project_id)[
+            0
+        ]
+
+    def export_result(
+        self,
+        run_id: str,
+        file_format: str = "IPYNB",
+        *,
+        domain_id: str | None = None,
+        project_id: str | None = None,
+    ) -> tuple[bytes, str]:
+        """``export_bytes`` and what they are: ``run`` (the run's own result) or
+        ``latestExport`` (the notebook's latest export, checked to be of this run)."""
+        _, _, data, origin = self._export(run_id, file_format, domain_id, project_id)
+        return data, origin
 
     def _export(
         self, run_id: str, file_format: str, domain_id: str | None, project_id: str | None
-    ) -> tuple[RunContext, dict[str, Any], bytes]:
+    ) -> tuple[RunContext, dict[str, Any], bytes, str]:
         ctx, run = self._get_raw(run_id, domain_id, project_id)
-        _check_has_result(run_id, run)
+        check_has_result(run_id, run)
+        own = self._own_result(ctx, run)
+        if own is not None and file_format == "IPYNB":
+            return ctx, run, own, FROM_RUN
+        if own is not None and can_render_pdf():
+            return ctx, run, render_pdf(own, run_id), FROM_RUN
+        return (*self._latest_export(ctx, run_id, run, file_format), FROM_LATEST_EXPORT)
+
+    def _own_result(self, ctx: RunContext, run: Mapping[str, Any]) -> bytes | None:
+        """The executed notebook in the run's own results directory, if it is there."""
+        uri = run_result_uri(run)
+        if uri is None:
+            return None
+        try:
+            return self.gateway.get_object(ctx.target(), uri)
+        except SageRunError as exc:
+            # Absent (or not ours to read): the notebook's latest export is the fallback.
+            if exc.status in (403, 404):
+                return None
+            raise
+
+    def _latest_export(
+        self, ctx: RunContext, run_id: str, run: dict[str, Any], file_format: str
+    ) -> tuple[RunContext, dict[str, Any], bytes]:
         notebook_id = str(run.get("notebookId"))
         # StartNotebookExport takes a notebook, not a run: it exports the notebook's
         # latest result. Refuse rather than hand back a newer run's output as this one's.
@@ -288,7 +360,7 @@ class RunService:
         data = self.gateway.get_object(ctx.target(), uri)
         if file_format == "IPYNB":
             # A newer run may have ended between the check above and the export.
-            _check_stamp(run_id, data)
+            check_stamp(run_id, data)
         return ctx, run, data
 
     def _check_latest(self, ctx: RunContext, run_id: str, run: Mapping[str, Any]) -> None:
@@ -304,10 +376,10 @@ class RunService:
         for item in self._call(ctx, "ListNotebookRuns", _drop_none(params)).get("items", []):
             if item.get("id") == run_id:
                 break
-            if item.get("status") in _TERMINAL and item.get("startedAt"):
+            if item.get("status") in TERMINAL and item.get("startedAt"):
                 newer = item.get("id")
         if newer is not None:
-            raise _not_latest(run_id, str(newer))
+            raise not_latest(run_id, str(newer))
 
     # helpers
 
@@ -352,46 +424,11 @@ class RunService:
         return self.gateway.call(ctx.target(), operation, params)
 
 
-_TERMINAL = ("SUCCEEDED", "FAILED", "STOPPED")
-
-
-def _check_has_result(run_id: str, run: Mapping[str, Any]) -> None:
-    status = run.get("status")
-    if status not in _TERMINAL:
-        raise SageRunError(
-            409,
-            "ConflictException",
-            f"Run {run_id} is {status}; its result can be opened once it has ended.",
-            retryable=True,
-        )
-    if not run.get("startedAt"):
-        # Stopped while queued, or failed before a kernel started: nothing ran.
-        raise SageRunError(
-            404,
-            "ResourceNotFoundException",
-            f"Run {run_id} never started ({status}), so it has no result.",
-        )
-
-
-def _not_latest(run_id: str, newer: str) -> SageRunError:
-    return SageRunError(
-        409,
-        "ConflictException",
-        f"The service only exports the latest run of a notebook, and run {newer} ended after"
-        f" run {run_id}: the result of run {run_id} can no longer be exported.",
-    )
-
-
-def _check_stamp(run_id: str, data: bytes) -> None:
-    """Refuse an export stamped with another run's id (``metadata.sagerun.runId``, which
-    the local backend writes); an unstamped export is taken as it is."""
-    try:
-        notebook = json.loads(data.decode("utf-8"))
-        stamp = notebook.get("metadata", {}).get("sagerun", {}).get("runId")
-    except (UnicodeDecodeError, ValueError, AttributeError):
-        return
-    if isinstance(stamp, str) and stamp != run_id:
-        raise _not_latest(run_id, stamp)
+def _name_token(exc: SageRunError) -> SageRunError:
+    """A conflict about the clientToken (reused with another request) names the field."""
+    if exc.status == 409 and "clienttoken" in exc.message.lower() and not exc.fields:
+        exc.fields = [FieldError("clientToken", "was already used with a different request")]
+    return exc
 
 
 def _drop_none(params: Mapping[str, Any]) -> dict[str, Any]:

@@ -3,8 +3,12 @@
 A run needs the notebook to exist in the project. The first run of a workspace file
 imports it (StartNotebookImport); a run after an edit syncs the new content into the
 same SMUS notebook (StartNotebookSync); a run of unchanged content uploads nothing.
-The mapping (path, domain, project) → notebookId + sha256 lives in a small JSON file
-so that it survives a server restart.
+If the service refuses the sync (its documentation describes StartNotebookSync as a
+sync from a Git repository), the new content is imported as a new notebook and the
+path remapped to it; the path keeps its earlier notebook ids, so the runs of every
+one of them are still the file's runs. The mapping (path, domain, project) →
+notebookId + sha256 + earlier ids lives in a small JSON file so that it survives a
+server restart.
 """
 
 from __future__ import annotations
@@ -31,6 +35,12 @@ from .validation import validate_input
 log = logging.getLogger(__name__)
 
 MAPPING_FILE = "notebooks.json"
+#: Answers to StartNotebookSync after which the content is imported instead.
+SYNC_REFUSED = (400, 403, 404, 409)
+#: Names tried for one import when the project already has a notebook of that name.
+IMPORT_NAME_ATTEMPTS = 4
+#: Notebook states that may still become ACTIVE.
+IN_PROGRESS = ("SYNC_IN_PROGRESS",)
 MAPPING_VERSION = 1
 
 Key = tuple[str, str, str]  # (domainId, projectId, rel_path)
@@ -69,6 +79,7 @@ class MappingStore:
                     "notebookId": str(item["notebookId"]),
                     "sha256": str(item["sha256"]),
                     "syncedAt": str(item.get("syncedAt", "")),
+                    "previousIds": [str(i) for i in item.get("previousIds", [])],
                 }
             except (KeyError, TypeError):
                 continue
@@ -100,15 +111,27 @@ class MappingStore:
     def put(self, key: Key, notebook_id: str, sha256: str) -> None:
         stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         with self._lock:
-            self._entries[key] = {"notebookId": notebook_id, "sha256": sha256, "syncedAt": stamp}
+            old = self._entries.get(key)
+            previous: list[str] = list(old.get("previousIds", [])) if old else []
+            if old and old["notebookId"] != notebook_id:
+                # Remapped (a refused sync, or the old notebook gone): its runs stay ours.
+                previous = [old["notebookId"], *previous]
+            previous = [i for i in dict.fromkeys(previous) if i != notebook_id]
+            self._entries[key] = {
+                "notebookId": notebook_id,
+                "sha256": sha256,
+                "syncedAt": stamp,
+                "previousIds": previous,
+            }
             self._save()
 
     def path_for(self, domain_id: str, project_id: str, notebook_id: str) -> str | None:
         with self._lock:
             for (domain, project, rel_path), entry in self._entries.items():
-                if (domain, project) == (domain_id, project_id) and entry[
-                    "notebookId"
-                ] == notebook_id:
+                if (domain, project) == (domain_id, project_id) and (
+                    entry["notebookId"] == notebook_id
+                    or notebook_id in entry.get("previousIds", [])
+                ):
                     return rel_path
         return None
 
@@ -119,6 +142,15 @@ def _client_token(*parts: str) -> str:
     # second copy. The submission's own token is part of it because content alone
     # repeats (edit X → Y → X) and an old token would be answered with an old result.
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def _check_params(operation: str, params: Mapping[str, Any]) -> None:
+    problems = validate_input(operation, params)
+    if problems:
+        renamed = {"name": "path", "sourceLocation.s3": "stagingS3Uri"}
+        raise validation_error(
+            [FieldError(renamed.get(p.path, p.path), p.message) for p in problems]
+        )
 
 
 class NotebookSyncer:
@@ -161,6 +193,13 @@ class NotebookSyncer:
 
     def path_for(self, domain_id: str, project_id: str, notebook_id: str) -> str | None:
         return self.store.path_for(domain_id, project_id, notebook_id)
+
+    def notebook_ids(self, domain_id: str, project_id: str, rel_path: str) -> list[str]:
+        """Every notebook id the path has had, the current one first, then newest first."""
+        entry = self.store.get((domain_id, project_id, rel_path))
+        if not entry:
+            return []
+        return [str(entry["notebookId"]), *entry.get("previousIds", [])]
 
     # the sync
 
@@ -249,7 +288,7 @@ class NotebookSyncer:
             )
         filename = rel_path.rsplit("/", 1)[-1]
         uri = f"{staging.rstrip('/')}/{context.project_id}/{sha256[:16]}/{filename}"
-        target = context.target()
+        seed = (str(context.domain_id), str(context.project_id), rel_path, sha256, token_seed)
         params: dict[str, Any] = {
             "domainIdentifier": context.domain_id,
             "owningProjectIdentifier": context.project_id,
@@ -261,30 +300,65 @@ class NotebookSyncer:
         else:
             operation = "StartNotebookImport"
             params["name"] = filename
-        params["clientToken"] = _client_token(
-            operation,
-            str(context.domain_id),
-            str(context.project_id),
-            rel_path,
-            sha256,
-            existing or "",
-            token_seed,
-        )
-        problems = validate_input(operation, params)
-        if problems:
-            renamed = {"name": "path", "sourceLocation.s3": "stagingS3Uri"}
-            raise validation_error(
-                [FieldError(renamed.get(p.path, p.path), p.message) for p in problems]
-            )
-        self.gateway.put_object(target, uri, content)
+        params["clientToken"] = _client_token(operation, *seed[:4], existing or "", token_seed)
+        _check_params(operation, params)
+        self.gateway.put_object(context.target(), uri, content)
         self.log.info(
             "SageRun: uploaded %d bytes for %s (%s)", len(content), operation, sha256[:12]
         )
-        answer = self._call(context, operation, params)
+        if existing:
+            try:
+                answer = self._call(context, operation, params)
+            except SageRunError as exc:
+                if exc.status not in SYNC_REFUSED or exc.retryable:
+                    raise
+                self.log.info(
+                    "SageRun: %s refused (%s); importing the content as a new notebook",
+                    operation,
+                    exc.code,
+                )
+                answer = self._import(context, uri, filename, sha256, (*seed, existing))
+        else:
+            answer = self._import(context, uri, filename, sha256, seed, params["clientToken"])
         new_id = str(answer.get("notebookId") or answer.get("id") or existing)
         if answer.get("status") != "ACTIVE":
             self._wait_active(context, new_id)
         return new_id
+
+    def _import(
+        self,
+        context: RunContext,
+        uri: str,
+        filename: str,
+        sha256: str,
+        seed: tuple[str, ...],
+        first_token: str | None = None,
+    ) -> dict[str, Any]:
+        """StartNotebookImport of ``uri``; a name the project already has (Conflict) is
+        retried under a name of its own."""
+        stem = filename[:-6] if filename.endswith(".ipynb") else filename
+        names = [filename, f"{stem}-{sha256[:8]}.ipynb"]
+        names += [f"{stem}-{sha256[:8]}-{n}.ipynb" for n in range(2, IMPORT_NAME_ATTEMPTS)]
+        for attempt, name in enumerate(names):
+            params: dict[str, Any] = {
+                "domainIdentifier": context.domain_id,
+                "owningProjectIdentifier": context.project_id,
+                "sourceLocation": {"s3": uri},
+                "name": name,
+                "clientToken": (
+                    first_token
+                    if attempt == 0 and first_token
+                    else _client_token("StartNotebookImport", *seed, name)
+                ),
+            }
+            _check_params("StartNotebookImport", params)
+            try:
+                return self._call(context, "StartNotebookImport", params)
+            except SageRunError as exc:
+                if exc.status != 409 or attempt == len(names) - 1:
+                    raise
+                self.log.info("SageRun: notebook name taken; importing under another name")
+        raise AssertionError("unreachable")
 
     def _wait_active(self, context: RunContext, notebook_id: str) -> None:
         last: dict[str, Any] = {}
@@ -298,18 +372,20 @@ class NotebookSyncer:
             last["status"] = status = notebook.get("status")
             if status == "ACTIVE":
                 return True
-            if status == "SYNC_FAILED":
-                reason = (notebook.get("error") or {}).get("message") or "no reason given"
-                raise SageRunError(
-                    502,
-                    "UpstreamError",
-                    f"SMUS could not import the notebook ({notebook_id}): {reason}",
-                )
+            if status in IN_PROGRESS or str(status).endswith("_IN_PROGRESS"):
+                return None
+            # Any other state (SYNC_FAILED, ARCHIVED, one the model does not list yet)
+            # will not turn ACTIVE by waiting: end the wait now, saying why.
+            reason = (notebook.get("error") or {}).get("message") or "no reason given"
             if status == "ARCHIVED":
                 raise SageRunError(
-                    409, "ConflictException", f"Notebook {notebook_id} was archived."
+                    409, "ConflictException", f"Notebook {notebook_id} is ARCHIVED: {reason}"
                 )
-            return None
+            raise SageRunError(
+                502,
+                "UpstreamError",
+                f"SMUS could not import the notebook ({notebook_id} is {status}): {reason}",
+            )
 
         done = poll_until(
             probe,

@@ -28,6 +28,9 @@ stage "pytest"
 # pytest exits 5 when it collected nothing; set -e turns that into a failure too.
 "$PYTHON" -m pytest -q -p no:cacheprovider
 
+stage "Airflow's SMUS notebook hook against the local backend"
+bash scripts/airflow-check.sh
+
 stage "Browser tests"
 bash scripts/ui-tests.sh
 

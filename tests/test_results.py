@@ -14,6 +14,7 @@ import nbformat
 import pytest
 from conftest import Api, aws_context, wait_for, write_notebook
 
+from jupyter_sagerun.cli.output import written
 from jupyter_sagerun.errors import SageRunError
 from jupyter_sagerun.local import exporting
 from jupyter_sagerun.service import RunService
@@ -119,6 +120,52 @@ def test_a_run_without_a_result_says_so(
     assert "StartNotebookExport" not in gateway.operations
 
 
+class RunDirGateway(Gateway):
+    """Runs that name a project S3 path; ``stored`` is what their run directories hold."""
+
+    def __init__(self, runs: list[dict[str, Any]], exported: bytes, stored: dict[str, bytes]):
+        storage = {"storageConfiguration": {"projectS3Path": "s3://bucket/dzd_abc/proj/dev"}}
+        super().__init__([{**storage, **run} for run in runs], exported)
+        self.stored = stored
+        self.read: list[str] = []
+
+    def get_object(self, target: Any, uri: str) -> bytes:
+        self.read.append(uri)
+        if uri == "s3://b/x":
+            return self.exported
+        if uri not in self.stored:
+            raise SageRunError(404, "ResourceNotFoundException", "NoSuchKey")
+        return self.stored[uri]
+
+
+RUN_DIR = "s3://bucket/dzd_abc/proj/dev/.sys/notebooks/nb1/runs/{}/output.ipynb"
+
+
+def test_an_older_run_with_a_run_directory_is_its_own_result(tmp_path: Path) -> None:
+    stored = {RUN_DIR.format("r1"): _exported("r1")}
+    gateway = RunDirGateway([{"id": "r2", **ENDED}, {"id": "r1", **ENDED}], b"", stored)
+    saved = _service(tmp_path, gateway).export_output("r1")
+    assert saved["resultOf"] == "run"
+    assert (tmp_path / "root" / saved["path"]).read_bytes() == _exported("r1")
+    assert "StartNotebookExport" not in gateway.operations
+    assert gateway.read == [RUN_DIR.format("r1")]
+
+
+def test_no_run_directory_falls_back_to_the_guarded_latest_export(tmp_path: Path) -> None:
+    gateway = RunDirGateway([{"id": "r2", **ENDED}, {"id": "r1", **ENDED}], _exported("r2"), {})
+    service = _service(tmp_path, gateway)
+    with pytest.raises(SageRunError) as caught:
+        service.export_output("r1")
+    assert caught.value.status == 409 and "only exports the latest run" in caught.value.message
+    saved = service.export_output("r2")
+    assert saved["resultOf"] == "latestExport"
+    assert gateway.operations[-1] == "GetNotebookExport"
+    data, origin = service.export_result("r2")
+    assert (data, origin) == (_exported("r2"), "latestExport")
+    assert written("r2", "out.ipynb", origin).endswith("(the notebook's latest export)")
+    assert "latest" not in written("r1", "out.ipynb", "run")
+
+
 async def test_open_result_of_an_older_run_and_never_overwrite(api: Api, jp_root_dir: Path) -> None:
     write_notebook(jp_root_dir, "twice.ipynb", "print('n is', n)", parameters="n = 0")
     ids = []
@@ -131,11 +178,16 @@ async def test_open_result_of_an_older_run_and_never_overwrite(api: Api, jp_root
         ids.append(run["id"])
     older, newer = ids
 
-    status, refused = await api("POST", "runs", older, "output", body={"format": "IPYNB"})
-    assert status == 409, refused
-    assert "only exports the latest run" in refused["error"]["message"]
-    assert refused["error"]["code"] == "ConflictException"
-    assert not list(jp_root_dir.glob(f"twice.run-{older}*"))
+    # The older run's result is its own, from its run directory, not the latest export.
+    status, saved = await api("POST", "runs", older, "output", body={"format": "IPYNB"})
+    assert status == 200, saved
+    assert (saved["path"], saved["resultOf"]) == (f"twice.run-{older}.ipynb", "run")
+    content = json.loads((jp_root_dir / saved["path"]).read_text())
+    assert content["metadata"]["sagerun"]["runId"] == older
+    texts = "".join(
+        "".join(o.get("text", "")) for c in content["cells"] for o in c.get("outputs", [])
+    )
+    assert "n is 1" in texts and "n is 2" not in texts
 
     # The user's own file at the result's name is kept; the result takes "-1".
     mine = jp_root_dir / f"twice.run-{newer}.ipynb"

@@ -167,6 +167,11 @@ def test_vanished_notebook_is_imported_again(tmp_path: Path) -> None:
     second = syncer.ensure_synced(_context(), "", "a.ipynb", b"x")
     assert second != first
     assert len(gateway.puts) == 2
+    # The path keeps its earlier id, so its runs are still the file's.
+    assert syncer.notebook_ids("dzd_abc", "proj", "a.ipynb") == [second, first]
+    assert syncer.path_for("dzd_abc", "proj", first) == "a.ipynb"
+    again = _syncer(gateway, tmp_path)  # read back from notebooks.json
+    assert again.notebook_ids("dzd_abc", "proj", "a.ipynb") == [second, first]
 
 
 def test_archived_notebook_is_imported_again(tmp_path: Path) -> None:
@@ -184,6 +189,68 @@ def test_sync_failure_is_a_502_with_its_message(tmp_path: Path) -> None:
         _syncer(gateway, tmp_path).ensure_synced(_context(), "", "a.ipynb", b"x")
     assert raised.value.status == 502
     assert "bad cell 3" in raised.value.message
+
+
+def test_a_state_that_is_neither_active_nor_in_progress_ends_the_wait_at_once(
+    tmp_path: Path,
+) -> None:
+    gateway = FakeGateway()
+    gateway.import_status = "IMPORT_FAILED"  # a state the model does not list
+    syncer = NotebookSyncer(gateway, tmp_path, poll_interval=5.0, deadline=60.0)
+    with pytest.raises(SageRunError) as raised:
+        syncer.ensure_synced(_context(), "", "a.ipynb", b"x")
+    assert raised.value.status == 502 and "IMPORT_FAILED" in raised.value.message
+    assert [op for op, _ in gateway.calls].count("GetNotebook") == 1  # no second look
+
+
+def test_a_refused_sync_imports_anew_and_a_name_clash_takes_another_name(
+    tmp_path: Path,
+) -> None:
+    gateway = FakeGateway()
+    syncer = _syncer(gateway, tmp_path)
+    first = syncer.ensure_synced(_context(), "", "d/a.ipynb", b"x")
+    refusals = iter(
+        [
+            SageRunError(400, "ValidationException", "not a git source"),
+            SageRunError(409, "ConflictException", "name exists"),
+        ]
+    )
+    call = gateway.call
+
+    def refusing(target: AwsTarget, operation: str, params: Any) -> dict[str, Any]:
+        if operation in ("StartNotebookSync", "StartNotebookImport"):
+            error = next(refusals, None)
+            if error is not None:
+                gateway.calls.append((operation, dict(params)))
+                raise error
+        return call(target, operation, params)
+
+    gateway.call = refusing  # type: ignore[method-assign]
+    second = syncer.ensure_synced(_context(), "", "d/a.ipynb", b"y")
+    assert second != first
+    names = [p["name"] for op, p in gateway.calls if op == "StartNotebookImport"]
+    assert names[0] == "a.ipynb" and names[-1].startswith("a-") and names[-1].endswith(".ipynb")
+    tokens = [p["clientToken"] for op, p in gateway.calls if op == "StartNotebookImport"]
+    assert len(set(tokens)) == len(tokens)
+    assert syncer.notebook_ids("dzd_abc", "proj", "d/a.ipynb") == [second, first]
+
+
+def test_a_retryable_sync_error_is_not_a_refusal(tmp_path: Path) -> None:
+    gateway = FakeGateway()
+    syncer = _syncer(gateway, tmp_path)
+    syncer.ensure_synced(_context(), "", "a.ipynb", b"x")
+    call = gateway.call
+
+    def throttled(target: AwsTarget, operation: str, params: Any) -> dict[str, Any]:
+        if operation == "StartNotebookSync":
+            raise SageRunError(429, "ThrottlingException", "slow down", retryable=True)
+        return call(target, operation, params)
+
+    gateway.call = throttled  # type: ignore[method-assign]
+    with pytest.raises(SageRunError) as raised:
+        syncer.ensure_synced(_context(), "", "a.ipynb", b"y")
+    assert raised.value.status == 429
+    assert gateway.imported == 1
 
 
 def test_sync_that_never_finishes_is_a_504(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import sys
 from ..local.backend import LocalBackend
 from ..local.shellenv import env_vars, export_lines
 from .base import EXIT_FAILED, EXIT_OK, CommandApp
-from .localproc import ensure_local_backend
+from ..backend_process import ensure_local_backend
 
 
 class EnvApp(CommandApp):

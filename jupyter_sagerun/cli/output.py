@@ -14,6 +14,7 @@ import sys
 import tempfile
 
 from ..errors import FieldError, validation_error
+from ..results import FROM_LATEST_EXPORT
 from ..service import RunService
 from .base import EXIT_OK, CommandApp
 
@@ -34,8 +35,9 @@ def check_target(path: str, force: bool) -> str:
     return full
 
 
-def download_output(service: RunService, run_id: str, target: str, fmt: str = "ipynb") -> None:
-    data = service.export_bytes(run_id, FORMATS[fmt])
+def download_output(service: RunService, run_id: str, target: str, fmt: str = "ipynb") -> str:
+    """Write the run's result at ``target``; say what it is (``results.FROM_*``)."""
+    data, origin = service.export_result(run_id, FORMATS[fmt])
     folder = os.path.dirname(target)
     # Write then rename: an interrupted download never leaves half a notebook at PATH.
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".sagerun-", suffix=".tmp")
@@ -47,6 +49,14 @@ def download_output(service: RunService, run_id: str, target: str, fmt: str = "i
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    return origin
+
+
+def written(run_id: str, target: str, origin: str) -> str:
+    """The line that tells where the result went, and when it is the notebook's latest
+    export rather than the run's own result."""
+    note = " (the notebook's latest export)" if origin == FROM_LATEST_EXPORT else ""
+    return f"Result of run {run_id} written to {target}{note}"
 
 
 class OutputApp(CommandApp):
@@ -68,6 +78,6 @@ class OutputApp(CommandApp):
         a = self.args
         target = check_target(a.path, a.force)
         service = self.make_service(self.configured_root() or os.getcwd())
-        download_output(service, a.run_id, target, a.format)
-        print(f"Result of run {a.run_id} written to {target}", file=sys.stderr)
+        origin = download_output(service, a.run_id, target, a.format)
+        print(written(a.run_id, target, origin), file=sys.stderr)
         return EXIT_OK

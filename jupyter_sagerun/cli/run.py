@@ -10,7 +10,7 @@ from ..errors import FieldError, SageRunError, validation_error
 from ..models import StartRunBody, parse
 from .base import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, CommandApp
 from .follow import Detached, follow
-from .output import FORMATS, check_target, download_output
+from .output import FORMATS, check_target, download_output, written
 from .paths import locate
 from .render import follow_hint, print_json
 
@@ -125,10 +125,10 @@ class RunApp(CommandApp):
         status = run.get("status")
         if target and status in ("SUCCEEDED", "FAILED"):
             try:
-                download_output(service, run_id, target, a.format)
+                origin = download_output(service, run_id, target, a.format)
                 run = {**run, "outputPath": target}
                 if not a.json:
-                    print(f"Result of run {run_id} written to {target}", file=sys.stderr)
+                    print(written(run_id, target, origin), file=sys.stderr)
             except SageRunError as exc:
                 if status == "SUCCEEDED":
                     raise

@@ -214,6 +214,7 @@ class LocalBackend(LoggingConfigurable):
             hidden=(self.credentials.access_key_id, self.credentials.secret_access_key),
         )
         self._operations = Operations(self._store, self._s3, self._scheduler, state, self.log)
+        self._scheduler.on_end = self._operations.publish_result
         self._scheduler.start()
         self._operations.resume()
         self._executor = ThreadPoolExecutor(8, thread_name_prefix="sagerun-local-api")

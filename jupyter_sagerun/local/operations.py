@@ -8,6 +8,7 @@ the real service finishes them asynchronously.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import secrets
@@ -20,11 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SageRunError, conflict, not_found
+from ..results import RESULT_NOTEBOOK, run_results_prefix
 from . import exporting
+from .environments import Environments, project_s3_path
 from .private import DIR_MODE, private_dir, touch_private, write_private
 from .s3 import LocalS3, split_uri
-from .scheduler import DEFAULT_TIMEOUT_MINUTES, TERMINAL, Scheduler
-from .store import Kind, Record, Store, now
+from .scheduler import ACTIVE, DEFAULT_TIMEOUT_MINUTES, TERMINAL, Scheduler
+from .store import Kind, Record, Store, TokenScope, now
 
 Params = dict[str, Any]
 CREATED_BY = "local"
@@ -40,11 +43,25 @@ def new_id() -> str:
     )
 
 
+def token_scope(p: Params, operation: str) -> TokenScope:
+    """The clientToken of ``p`` scoped to its domain, project and operation, with a
+    digest of everything else it asks (key order and the token itself left out)."""
+    rest = {k: v for k, v in p.items() if k != "clientToken"}
+    digest = hashlib.sha256(json.dumps(rest, sort_keys=True, default=str).encode()).hexdigest()
+    return TokenScope(
+        p["domainIdentifier"],
+        str(p.get("owningProjectIdentifier") or ""),
+        operation,
+        p.get("clientToken"),
+        digest,
+    )
+
+
 def _bad_token() -> SageRunError:
     return SageRunError(400, "ValidationException", "nextToken is not a valid token.")
 
 
-class Operations:
+class Operations(Environments):
     def __init__(
         self,
         store: Store,
@@ -164,9 +181,7 @@ class Operations:
         record = self._new_notebook(
             p, "ACTIVE", metadata=p.get("metadata"), parameters=p.get("parameters")
         )
-        record, created = self.store.create(
-            "notebooks", record, "CreateNotebook", p.get("clientToken")
-        )
+        record, created = self.store.create("notebooks", record, token_scope(p, "CreateNotebook"))
         if created:
             write_private(self.content_path(record["id"]), exporting.empty_notebook())
         return record
@@ -183,6 +198,22 @@ class Operations:
         order = "updated_at" if p.get("sortBy") == "UPDATED_AT" else "created_at"
         return self._page("notebooks", p, filters, order)
 
+    def DeleteNotebook(self, p: Params) -> Record:
+        """Delete a notebook and its content; its runs stay. The model lists no
+        ResourceNotFoundException here: deleting what is not there answers 200."""
+        notebook = self.store.get("notebooks", p["identifier"], p["domainIdentifier"])
+        if notebook is None:
+            return {}
+        runs = (self.store.get("runs", r) for r in self.store.latest_run_ids(notebook["id"]))
+        if any(run is not None and run["status"] in ("QUEUED", *ACTIVE) for run in runs):
+            raise conflict(f"Notebook {notebook['id']} has a run that has not ended.")
+        if notebook["status"] == "SYNC_IN_PROGRESS":
+            raise conflict(f"Notebook {notebook['id']} is being imported or synced.")
+        self.store.delete("notebooks", notebook["id"])
+        self.content_path(notebook["id"]).unlink(missing_ok=True)
+        self.log.info("Notebook %s deleted", notebook["id"])
+        return {}
+
     @staticmethod
     def _source_uri(p: Params) -> str:
         source = p["sourceLocation"]
@@ -193,12 +224,11 @@ class Operations:
         key = next((k for k in keys if k.endswith(".ipynb")), keys[0])
         return f"s3://{files['bucket']}/{key}"
 
-    def StartNotebookImport(self, p: Params) -> Record:
+    def StartNotebookImport(self, p: Params, operation: str = "StartNotebookImport") -> Record:
         uri = self._source_uri(p)
-        record = self._new_notebook(p, "SYNC_IN_PROGRESS", _sourceUri=uri)
-        record, created = self.store.create(
-            "notebooks", record, "StartNotebookImport", p.get("clientToken")
-        )
+        # The service's documentation: an import without a type is a DATA notebook.
+        record = self._new_notebook({"type": "DATA", **p}, "SYNC_IN_PROGRESS", _sourceUri=uri)
+        record, created = self.store.create("notebooks", record, token_scope(p, operation))
         if created:
             self._submit(self._syncs, self._sync, record["id"], uri)
         return {"notebookId": record["id"], **record}
@@ -207,18 +237,13 @@ class Operations:
         if not p.get("notebookId"):
             if not p.get("name"):
                 p = {**p, "name": split_uri(self._source_uri(p))[1].rsplit("/", 1)[-1]}
-            return {**self.StartNotebookImport(p), "sourceLocation": p["sourceLocation"]}
+            imported = self.StartNotebookImport(p, "StartNotebookSync")
+            return {**imported, "sourceLocation": p["sourceLocation"]}
         notebook = self._notebook_in(p, "notebookId")
         uri = self._source_uri(p)
-        token = p.get("clientToken")
-        if (
-            token
-            and self.store.claim_token(
-                p["domainIdentifier"], "StartNotebookSync", token, notebook["id"]
-            )
-            != notebook["id"]
-        ):
-            raise conflict("This clientToken was already used for another notebook.")
+        if not self.store.claim_token(token_scope(p, "StartNotebookSync"), notebook["id"]):
+            # The same request again: answered, not applied again.
+            return {"notebookId": notebook["id"], "sourceLocation": p["sourceLocation"], **notebook}
         changes: Record = {"status": "SYNC_IN_PROGRESS", "_sourceUri": uri, "error": None}
         for key in ("name", "description"):
             if p.get(key):
@@ -259,6 +284,12 @@ class Operations:
             "status": "QUEUED",
             "timeoutConfiguration": {"runTimeoutInMinutes": DEFAULT_TIMEOUT_MINUTES},
             "triggerSource": {"type": "MANUAL"},
+            # Each run's results go under the project's path (see environments.py).
+            "storageConfiguration": {
+                "projectS3Path": project_s3_path(
+                    p["domainIdentifier"], p["owningProjectIdentifier"]
+                )
+            },
             "createdAt": stamp,
             "updatedAt": stamp,
             "createdBy": CREATED_BY,
@@ -281,15 +312,34 @@ class Operations:
         # Created 0600 first: copyfile keeps the mode of a file it overwrites.
         touch_private(run_dir / "input.ipynb")
         shutil.copyfile(self.content_path(notebook["id"]), run_dir / "input.ipynb")
-        record, created = self.store.create(
-            "runs", record, "StartNotebookRun", p.get("clientToken")
-        )
+        try:
+            record, created = self.store.create("runs", record, token_scope(p, "StartNotebookRun"))
+        except SageRunError:
+            shutil.rmtree(run_dir, ignore_errors=True)
+            raise
         if created:
             self.scheduler.wake()
             self.log.info("Run %s queued for notebook %s", record["id"], notebook["id"])
         else:
             shutil.rmtree(run_dir, ignore_errors=True)
         return record
+
+    def publish_result(self, run_id: str) -> None:
+        """Copy a run's executed notebook to its results directory in S3, stamped with
+        its run id; a run that left none (stopped before it started) has none there."""
+        run = self.store.get("runs", run_id)
+        output = self.runs_dir / run_id / "output.ipynb"
+        path = ((run or {}).get("storageConfiguration") or {}).get("projectS3Path")
+        if run is None or not path or not output.is_file():
+            return
+        try:
+            content = json.loads(output.read_text(encoding="utf-8"))
+            data, _, mime = exporting.render(content, run_id, "IPYNB")
+            prefix = run_results_prefix(path, run["notebookId"], run_id)
+            self.s3.write(prefix + RESULT_NOTEBOOK, data, mime)
+        except Exception as exc:
+            # The run's end is recorded anyway; the service falls back to an export.
+            self.log.warning("Run %s: results not written (%s)", run_id, type(exc).__name__)
 
     def GetNotebookRun(self, p: Params) -> Record:
         return self._find("runs", p["identifier"], p["domainIdentifier"], "Notebook run")
@@ -307,8 +357,8 @@ class Operations:
         return self._page("runs", p, filters, "seq")
 
     def StopNotebookRun(self, p: Params) -> Record:
-        """Stop a run. A run already STOPPING or ended comes back unchanged (200), so
-        a repeated stop is harmless, as DEVELOPERS.md's REST stop route expects."""
+        """Stop a run. One already STOPPING comes back unchanged; one that has ended is
+        a ConflictException, as the model allows (the REST stop shows it as ended)."""
         run = self.GetNotebookRun(p)
         stamp = now()
         if run["status"] == "QUEUED":
@@ -326,7 +376,8 @@ class Operations:
                 self.scheduler.wake()
                 return stopping
             run = self.GetNotebookRun(p)
-        assert run["status"] in (*TERMINAL, "STOPPING", "QUEUED")
+        if run["status"] in TERMINAL:
+            raise conflict(f"Notebook run {run['id']} has already ended ({run['status']}).")
         return run
 
     # -- exports ---------------------------------------------------------------------
@@ -344,7 +395,7 @@ class Operations:
             "createdBy": CREATED_BY,
         }
         record, created = self.store.create(
-            "exports", record, "StartNotebookExport", p.get("clientToken")
+            "exports", record, token_scope(p, "StartNotebookExport")
         )
         if created:
             self._submit(self._exports, self._export, record["id"])

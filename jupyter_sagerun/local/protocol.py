@@ -34,6 +34,10 @@ OPERATIONS = (
     "StopNotebookRun",
     "StartNotebookExport",
     "GetNotebookExport",
+    "DeleteNotebook",
+    "ListEnvironmentBlueprints",
+    "ListEnvironments",
+    "GetEnvironment",
 )
 
 

@@ -11,6 +11,7 @@ any local user could read them with ``ps``. It reports through files in RUN_DIR:
 from __future__ import annotations
 
 import json
+import keyword
 import logging
 import sys
 from pathlib import Path
@@ -55,6 +56,18 @@ def decode(value: str) -> Any:
         return json.loads(value)
     except ValueError:
         return value
+
+
+def cell_parameters(parameters: dict[str, str]) -> dict[str, Any]:
+    """The parameters that can be variables of the injected cell: names that are Python
+    identifiers (not keywords). Every name, these too, also reaches the kernel as
+    ``SAGEMAKER_NOTEBOOK_PARAMETER_<name>`` (the scheduler sets it), which is what
+    SMUS's ``sagemaker_studio`` helper reads; a name like ``my-param`` only there."""
+    return {
+        name: decode(value)
+        for name, value in parameters.items()
+        if name.isidentifier() and not keyword.iskeyword(name)
+    }
 
 
 def kernel_for(notebook: dict[str, Any]) -> tuple[str, str]:
@@ -106,7 +119,7 @@ def main(argv: list[str]) -> int:
         papermill.execute_notebook(
             str(source),
             str(output),
-            parameters={name: decode(value) for name, value in parameters.items()},
+            parameters=cell_parameters(parameters),
             kernel_name=kernel,
             language=language,
             progress_bar=False,

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -62,6 +63,9 @@ class Scheduler:
         self.seconds_per_minute = seconds_per_minute
         self.log = log
         self.runner_log_level = runner_log_level
+        #: Called with a run's id when it has ended, before its end is recorded, so a
+        #: client that sees it ended finds its results (Operations.publish_result).
+        self.on_end: Callable[[str], None] = lambda run_id: None
         self._active: dict[str, Child] = {}
         self._wake = threading.Event()
         self._quit = threading.Event()
@@ -109,6 +113,7 @@ class Scheduler:
                 changes["status"] = "STOPPED" if record["status"] == "STOPPING" else "FAILED"
                 changes["error"] = {"message": RESTART_MESSAGE}
             status = changes["status"]
+            self.on_end(record["id"])
             self.store.update("runs", record["id"], changes, only_from=ACTIVE)
             self.log.warning("Run %s ended %s: the backend restarted", record["id"], status)
 
@@ -172,6 +177,7 @@ class Scheduler:
             changes["status"] = result["status"]
             if result.get("error"):
                 changes["error"] = {"message": str(result["error"])[:1024]}
+        self.on_end(run_id)
         self.store.update("runs", run_id, changes, only_from=ACTIVE)
         self.log.info(
             "Run %s ended %s after %.1fs",

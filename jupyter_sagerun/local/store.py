@@ -14,9 +14,11 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from ..errors import FieldError, SageRunError
 from .private import touch_private
 
 Kind = Literal["notebooks", "runs", "exports"]
@@ -39,15 +41,39 @@ CREATE TABLE IF NOT EXISTS {table} (
 CREATE INDEX IF NOT EXISTS {table}_scope ON {table} (domain_id, project_id, seq);
 """
 
+# A clientToken names one request of one operation in one project: the same token
+# from another project is another request, and the same token with another request
+# is refused (``request_hash`` is a digest of the request without its token). The
+# first table of tokens, scoped by domain only, is left unread in older state files.
 _TOKENS = """
-CREATE TABLE IF NOT EXISTS tokens (
+CREATE TABLE IF NOT EXISTS client_tokens (
     domain_id TEXT NOT NULL,
+    project_id TEXT NOT NULL,
     operation TEXT NOT NULL,
     token TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
     resource_id TEXT NOT NULL,
-    PRIMARY KEY (domain_id, operation, token)
+    PRIMARY KEY (domain_id, project_id, operation, token)
 );
 """
+
+
+def token_reused() -> SageRunError:
+    message = "This clientToken was already used with a different request."
+    return SageRunError(
+        409, "ConflictException", message, fields=[FieldError("clientToken", message)]
+    )
+
+
+@dataclass(frozen=True)
+class TokenScope:
+    """Where a clientToken counts, and the request it came with."""
+
+    domain_id: str
+    project_id: str
+    operation: str
+    token: str | None
+    request_hash: str
 
 
 def now() -> float:
@@ -98,31 +124,62 @@ class Store:
             json.dumps(record),
         )
 
-    def create(
-        self, kind: Kind, record: Record, operation: str, token: str | None
-    ) -> tuple[Record, bool]:
-        """Insert ``record`` unless ``token`` already made one; (record, created)."""
+    def create(self, kind: Kind, record: Record, scope: TokenScope) -> tuple[Record, bool]:
+        """Insert ``record`` unless the scope's token already made one; (record, created).
+
+        A token that made one with another request is a ConflictException."""
         with self._tx() as db:
-            if token:
-                row = db.execute(
-                    "SELECT resource_id FROM tokens WHERE domain_id=? AND operation=? AND token=?",
-                    (record["domainId"], operation, token),
-                ).fetchone()
-                if row is not None:
-                    existing = self._get(db, kind, row["resource_id"])
-                    if existing is not None:
-                        return existing, False
+            owner = self._token_owner(db, scope)
+            if owner is not None:
+                existing = self._get(db, kind, owner)
+                if existing is not None:
+                    return existing, False
             db.execute(
                 f"INSERT INTO {kind} (id, domain_id, project_id, notebook_id, schedule_id,"
                 " status, created_at, updated_at, data) VALUES (?,?,?,?,?,?,?,?,?)",
                 self._columns(record),
             )
-            if token:
-                db.execute(
-                    "INSERT OR REPLACE INTO tokens VALUES (?,?,?,?)",
-                    (record["domainId"], operation, token, record["id"]),
-                )
+            self._remember_token(db, scope, record["id"])
             return record, True
+
+    def claim_token(self, scope: TokenScope, resource_id: str) -> bool:
+        """Whether the scope's token is new (now naming ``resource_id``); False when it
+        already named this request, ConflictException when another."""
+        with self._tx() as db:
+            if self._token_owner(db, scope) is not None:
+                return False
+            self._remember_token(db, scope, resource_id)
+            return True
+
+    @staticmethod
+    def _token_owner(db: sqlite3.Connection, scope: TokenScope) -> str | None:
+        if not scope.token:
+            return None
+        row = db.execute(
+            "SELECT resource_id, request_hash FROM client_tokens"
+            " WHERE domain_id=? AND project_id=? AND operation=? AND token=?",
+            (scope.domain_id, scope.project_id, scope.operation, scope.token),
+        ).fetchone()
+        if row is None:
+            return None
+        if row["request_hash"] != scope.request_hash:
+            raise token_reused()
+        return str(row["resource_id"])
+
+    @staticmethod
+    def _remember_token(db: sqlite3.Connection, scope: TokenScope, resource_id: str) -> None:
+        if scope.token:
+            db.execute(
+                "INSERT INTO client_tokens VALUES (?,?,?,?,?,?)",
+                (
+                    scope.domain_id,
+                    scope.project_id,
+                    scope.operation,
+                    scope.token,
+                    scope.request_hash,
+                    resource_id,
+                ),
+            )
 
     @staticmethod
     def _get(db: sqlite3.Connection, kind: Kind, rid: str) -> Record | None:
@@ -173,18 +230,9 @@ class Store:
             )
             return record
 
-    def claim_token(self, domain_id: str, operation: str, token: str, resource_id: str) -> str:
-        """The resource ``token`` already names, or ``resource_id`` once it is claimed."""
+    def delete(self, kind: Kind, rid: str) -> bool:
         with self._tx() as db:
-            db.execute(
-                "INSERT OR IGNORE INTO tokens VALUES (?,?,?,?)",
-                (domain_id, operation, token, resource_id),
-            )
-            row = db.execute(
-                "SELECT resource_id FROM tokens WHERE domain_id=? AND operation=? AND token=?",
-                (domain_id, operation, token),
-            ).fetchone()
-        return str(row["resource_id"])
+            return db.execute(f"DELETE FROM {kind} WHERE id=?", (rid,)).rowcount > 0
 
     def pid_of(self, kind: Kind, rid: str) -> int | None:
         with self._lock:

@@ -114,6 +114,14 @@ describe('RunForm', () => {
     expect(host.textContent).toContain(
       'The parameters cell does not define this name.'
     );
+    expect(
+      host.querySelector('[data-testid="sagerun-param-envonly-1"]')
+    ).toBeNull();
+    act(() => setInput(q('sagerun-param-key-1'), 'my-param'));
+    expect(
+      host.querySelector('[data-testid="sagerun-param-envonly-1"]')?.textContent
+    ).toContain('SAGEMAKER_NOTEBOOK_PARAMETER_my-param');
+    expect(q('sagerun-submit').disabled).toBe(false);
   });
 
   it('shows VPC fields only for VPC only', () => {

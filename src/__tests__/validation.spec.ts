@@ -9,6 +9,7 @@ import {
   presetFromState
 } from '../model/formState';
 import {
+  arrivesOnlyInEnvironment,
   FIELD,
   isValidClientToken,
   unknownParameterKeys,
@@ -263,6 +264,15 @@ describe('parameter hints', () => {
     );
     expect(Array.from(keys)).toEqual(['beta']);
     expect(unknownParameterKeys([makeRow('beta')], null).size).toBe(0);
+  });
+
+  it('says which names reach the notebook only through the environment', () => {
+    expect(arrivesOnlyInEnvironment('my-param')).toBe(true);
+    expect(arrivesOnlyInEnvironment('2x')).toBe(true);
+    expect(arrivesOnlyInEnvironment('class')).toBe(true);
+    expect(arrivesOnlyInEnvironment('alpha_1')).toBe(false);
+    expect(arrivesOnlyInEnvironment('  ')).toBe(false);
+    expect(arrivesOnlyInEnvironment('é')).toBe(false);
   });
 
   it('says how the notebook reads a value', () => {

@@ -135,6 +135,8 @@ export type OutputFormat = 'IPYNB' | 'PDF';
 
 export interface OutputResponse {
   path: string;
+  /** `run`: the run's own result; `latestExport`: the notebook's latest export. */
+  resultOf: 'run' | 'latestExport';
 }
 
 export interface FieldError {

@@ -5,7 +5,11 @@ import { closeIcon } from '@jupyterlab/ui-components';
 import type { KeyValueRow } from '../model/formState';
 import { makeRow } from '../model/formState';
 import { FieldErrorMessage, FieldWarning } from './Field';
-import { rowPaths, valueKind } from '../model/validation';
+import {
+  arrivesOnlyInEnvironment,
+  rowPaths,
+  valueKind
+} from '../model/validation';
 
 export interface IKeyValueEditorProps {
   trans: TranslationBundle;
@@ -113,6 +117,17 @@ export function KeyValueEditor(props: IKeyValueEditorProps): JSX.Element {
                   {kind === 'json'
                     ? trans.__('read as JSON (e.g. a number stays a number)')
                     : trans.__('read as text')}
+                </span>
+              ) : null}
+              {props.showKind && arrivesOnlyInEnvironment(key) ? (
+                <span
+                  className="jp-SageRun-hint"
+                  data-testid={`${stem}-envonly-${i}`}
+                >
+                  {trans.__(
+                    'not a Python name: the notebook gets it only as the environment variable %1',
+                    `SAGEMAKER_NOTEBOOK_PARAMETER_${key}`
+                  )}
                 </span>
               ) : null}
               {key && props.warnKeys?.has(key) ? (

@@ -221,6 +221,27 @@ export function unknownParameterKeys(
   return new Set(rows.map(r => r.key.trim()).filter(k => k && !defined.has(k)));
 }
 
+// Python's keywords: a parameter of such a name cannot be a variable either.
+const PYTHON_KEYWORDS = new Set(
+  (
+    'False None True and as assert async await break class continue def del ' +
+    'elif else except finally for from global if import in is lambda nonlocal ' +
+    'not or pass raise return try while with yield'
+  ).split(' ')
+);
+const PYTHON_NAME = /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*$/u;
+
+/**
+ * Whether a parameter reaches the notebook only as the environment variable
+ * `SAGEMAKER_NOTEBOOK_PARAMETER_<name>` (a hint, not an error): a name that is
+ * not a Python identifier (`my-param`) cannot be a variable of the injected
+ * parameters cell.
+ */
+export function arrivesOnlyInEnvironment(name: string): boolean {
+  const key = name.trim();
+  return key !== '' && (!PYTHON_NAME.test(key) || PYTHON_KEYWORDS.has(key));
+}
+
 /** How the notebook will read a value: JSON where it parses, else text. */
 export function valueKind(value: string): 'json' | 'text' {
   const v = value.trim();

@@ -72,7 +72,13 @@ export const runsPlugin: JupyterFrontEndPlugin<ISageRunRuns> = {
           options: {}
         },
         success: {
-          message: (result: any) => trans.__('Opened %1.', result.path),
+          message: (result: any) =>
+            result.resultOf === 'latestExport'
+              ? trans.__(
+                  "Opened %1 (the notebook's latest export: this run's own result was not found).",
+                  result.path
+                )
+              : trans.__('Opened %1.', result.path),
           options: { autoClose: 4000 }
         },
         error: {

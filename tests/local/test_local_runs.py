@@ -116,9 +116,9 @@ def test_stop_kills_the_runner_and_its_kernel(local: Local, tmp_path: Path) -> N
     assert gone(runner_pid)
     # Within less than ipykernel's own parent poll (1 s): we killed it, it did not quit.
     assert gone(kernel_pid, timeout=0.5), "the kernel outlived its stopped run"
-    # Stopping an ended run answers it unchanged.
-    again = local.dz.stop_notebook_run(domainIdentifier=DOMAIN, identifier=run["id"])
-    assert again["status"] == "STOPPED"
+    # Stopping an ended run is a ConflictException, as the model allows.
+    with pytest.raises(local.dz.exceptions.ConflictException, match="already ended"):
+        local.dz.stop_notebook_run(domainIdentifier=DOMAIN, identifier=run["id"])
 
 
 def test_a_run_past_its_timeout_fails(local: Local) -> None:
