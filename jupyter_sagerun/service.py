@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
+from . import environment
 from .context import RunContext
 from .errors import FieldError, SageRunError, validation_error
 from .models import ListRunsQuery, NotebooksQuery, StartRunBody
@@ -93,6 +94,7 @@ class RunService:
         self.syncer = syncer
         self.workspace = Workspace(contents_root, max_notebook_bytes, allow_hidden)
         self.export_poll_interval = export_poll_interval
+        self.environments = environment.EnvironmentSetter(self._call)
 
     # context and notebooks
 
@@ -140,6 +142,7 @@ class RunService:
             message = "give exactly one of path and notebookId"
             extra = [FieldError("path", message), FieldError("notebookId", message)]
         problems = rest_fields(validate_input("StartNotebookRun", params)) + extra
+        problems += environment.problems(body.environmentConfiguration)
         checked = None
         if body.path is not None:
             try:
@@ -164,7 +167,13 @@ class RunService:
                 sha256=checked.sha256,
             )
         started = time.monotonic()
-        raw = self._call(ctx, "StartNotebookRun", params)
+        with self.environments.prepared(
+            ctx,
+            params["notebookIdentifier"],
+            body.environmentConfiguration,
+            params["clientToken"],
+        ):
+            raw = self._call(ctx, "StartNotebookRun", params)
         self.log.info(
             "SageRun: run %s of notebook %s started in %.0f ms",
             raw.get("id"),

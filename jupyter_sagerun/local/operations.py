@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SageRunError, conflict, not_found
-from . import exporting
+from . import environments, exporting
 from .s3 import LocalS3, split_uri
 from .scheduler import DEFAULT_TIMEOUT_MINUTES, TERMINAL, Scheduler
 from .store import Kind, Record, Store, now
@@ -29,6 +29,15 @@ Params = dict[str, Any]
 CREATED_BY = "local"
 DEFAULT_PAGE = 50
 _ALPHABET = string.ascii_lowercase + string.digits
+_UPDATABLE = (
+    "name",
+    "description",
+    "type",
+    "cellOrder",
+    "metadata",
+    "parameters",
+    "environmentConfiguration",
+)
 
 
 def new_id() -> str:
@@ -173,6 +182,22 @@ class Operations:
     def GetNotebook(self, p: Params) -> Record:
         return self._find("notebooks", p["identifier"], p["domainIdentifier"], "Notebook")
 
+    def UpdateNotebook(self, p: Params) -> Record:
+        """Set the members given; the status is the backend's own (imports and syncs
+        move it), so it is not taken from the request."""
+        notebook = self.GetNotebook(p)
+        token = p.get("clientToken")
+        if (
+            token
+            and self.store.claim_token(
+                p["domainIdentifier"], "UpdateNotebook", token, notebook["id"]
+            )
+            != notebook["id"]
+        ):
+            raise conflict("This clientToken was already used for another notebook.")
+        changes = {key: p[key] for key in _UPDATABLE if p.get(key) is not None}
+        return self.store.update("notebooks", notebook["id"], changes) or notebook
+
     def ListNotebooks(self, p: Params) -> Record:
         filters = {
             column: p[key]
@@ -278,6 +303,7 @@ class Operations:
         run_dir = self.runs_dir / record["id"]
         run_dir.mkdir(parents=True)
         shutil.copyfile(self.content_path(notebook["id"]), run_dir / "input.ipynb")
+        _snapshot_environment(notebook, record, run_dir)
         record, created = self.store.create(
             "runs", record, "StartNotebookRun", p.get("clientToken")
         )
@@ -388,3 +414,12 @@ class Operations:
                 except ValueError:
                     continue
         return json.loads(self.content_path(notebook_id).read_text(encoding="utf-8")), None
+
+
+def _snapshot_environment(notebook: Record, run: Record, run_dir: Path) -> None:
+    """The run keeps the notebook's environment configuration as it is now: an
+    UpdateNotebook for the next run must not change the packages of this one."""
+    configuration = notebook.get("environmentConfiguration")
+    if configuration:
+        run["environmentConfiguration"] = configuration
+        (run_dir / environments.RUN_FILE).write_text(json.dumps(configuration))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -84,10 +85,38 @@ def _error_message(exc: BaseException) -> str:
     return text[:MAX_ERROR]
 
 
+def _option(argv: list[str], name: str, default: str = "") -> str:
+    return next((a.split("=", 1)[1] for a in argv if a.startswith(f"--{name}=")), default)
+
+
+def _with_packages(run_dir: Path, argv: list[str], kernel: tuple[str, str]) -> tuple[str, str]:
+    """The kernel to run: the run's own environment's, built if need be (the run is
+    STARTING meanwhile), when its configuration names packages."""
+    from . import environments
+
+    cache = _option(argv, "environments")
+    if not cache:
+        return kernel
+    environment = environments.for_run(
+        run_dir, Path(cache), int(_option(argv, "max-environments", "8"))
+    )
+    if environment is None:
+        return kernel
+    # Held (a shared lock) for as long as this process lives, so no eviction removes
+    # the environment under the running kernel.
+    _held.append(environment)
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(environment.jupyter_path), os.environ.get("JUPYTER_PATH")) if p
+    )
+    return environments.KERNEL_NAME, "python"
+
+
+_held: list[Any] = []
+
+
 def main(argv: list[str]) -> int:
     run_dir = Path(argv[0])
-    level = next((a.split("=", 1)[1] for a in argv[1:] if a.startswith("--log-level=")), "")
-    configure_logging(level.upper())
+    configure_logging(_option(argv[1:], "log-level").upper())
     parameters: dict[str, str] = json.loads(sys.stdin.read() or "{}")
     source = run_dir / "input.ipynb"
     output = run_dir / "output.ipynb"
@@ -95,7 +124,7 @@ def main(argv: list[str]) -> int:
         import papermill
 
         notebook = json.loads(source.read_text(encoding="utf-8"))
-        kernel, language = kernel_for(notebook)
+        kernel, language = _with_packages(run_dir, argv[1:], kernel_for(notebook))
         (run_dir / "running").touch()
         papermill.execute_notebook(
             str(source),
@@ -108,7 +137,14 @@ def main(argv: list[str]) -> int:
             cwd=str(run_dir),
         )
     except Exception as exc:
-        _write_result(run_dir, {"status": "FAILED", "error": _error_message(exc)})
+        from .environments import InstallFailed, failure_message
+
+        message = (
+            failure_message(exc, MAX_ERROR)
+            if isinstance(exc, InstallFailed)
+            else _error_message(exc)
+        )
+        _write_result(run_dir, {"status": "FAILED", "error": message})
         return 1
     _write_result(run_dir, {"status": "SUCCEEDED"})
     return 0

@@ -50,6 +50,8 @@ class Scheduler:
         log: logging.Logger,
         *,
         runner_log_level: str = "WARNING",
+        environments_dir: Path | None = None,
+        max_environments: int = 8,
     ) -> None:
         self.store = store
         self.runs_dir = runs_dir
@@ -57,6 +59,9 @@ class Scheduler:
         self.seconds_per_minute = seconds_per_minute
         self.log = log
         self.runner_log_level = runner_log_level
+        # Where the runners cache the runs' package environments (environments.py).
+        self.environments_dir = environments_dir
+        self.max_environments = max_environments
         self._active: dict[str, Child] = {}
         self._wake = threading.Event()
         self._quit = threading.Event()
@@ -185,6 +190,14 @@ class Scheduler:
             return None
         return result
 
+    def _environment_options(self) -> list[str]:
+        if self.environments_dir is None:
+            return []
+        return [
+            f"--environments={self.environments_dir}",
+            f"--max-environments={self.max_environments}",
+        ]
+
     def _launch(self, record: Record) -> None:
         run_id = record["id"]
         started = self.store.update(
@@ -213,6 +226,7 @@ class Scheduler:
                 "jupyter_sagerun.local.runner",
                 str(run_dir),
                 f"--log-level={self.runner_log_level}",
+                *self._environment_options(),
             ],
             stdin=subprocess.PIPE,
             stdout=log,
