@@ -205,7 +205,13 @@ class EnvironmentCache:
         kernel_dir = path / "share" / "jupyter" / "kernels" / KERNEL_NAME
         kernel_dir.mkdir(parents=True, exist_ok=True)
         spec = {
-            "argv": [str(path / "bin" / "python"), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "argv": [
+                str(path / "bin" / "python"),
+                "-m",
+                "ipykernel_launcher",
+                "-f",
+                "{connection_file}",
+            ],
             "display_name": "Python (the run's packages)",
             "language": "python",
         }

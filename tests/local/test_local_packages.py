@@ -119,7 +119,11 @@ def test_a_specification_that_cannot_be_installed_fails_the_run_naming_the_packa
     assert "canary-b1d2" not in message
     assert _builds(local) == []
     # Nothing half-built is left to be taken for ready.
-    assert not [p for p in (local.state_dir / "environments").iterdir() if p.is_dir() and (p / "ready").exists()]
+    assert not [
+        p
+        for p in (local.state_dir / "environments").iterdir()
+        if p.is_dir() and (p / "ready").exists()
+    ]
 
 
 def test_a_run_keeps_the_packages_it_was_started_with(paused: Local) -> None:
@@ -137,9 +141,7 @@ def test_environments_beyond_the_maximum_are_evicted_least_recently_used_first(
     make_local: Callable[..., Local], tmp_path: Path
 ) -> None:
     local = make_local(max_environments=1)
-    wheels = [
-        make_wheel(tmp_path / "w", f"sagerun_evict_{i}", f"VALUE = {i}\n") for i in range(2)
-    ]
+    wheels = [make_wheel(tmp_path / "w", f"sagerun_evict_{i}", f"VALUE = {i}\n") for i in range(2)]
     for wheel in wheels:
         notebook_id = local.import_notebook(notebook("1"))
         _configure(local, notebook_id, str(wheel))
