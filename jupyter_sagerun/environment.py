@@ -41,7 +41,15 @@ def _token(*parts: str) -> str:
 
 
 def _canonical(configuration: Mapping[str, Any] | None) -> str:
-    return json.dumps(configuration or {}, sort_keys=True)
+    """What matters of a configuration: an empty package list or image version is the
+    same as none (the form always sends a package list, an empty one too)."""
+    effective = dict(configuration or {})
+    package = effective.get("packageConfig")
+    if isinstance(package, Mapping) and not package.get("packageSpecification"):
+        del effective["packageConfig"]
+    if not effective.get("imageVersion"):
+        effective.pop("imageVersion", None)
+    return json.dumps(effective, sort_keys=True)
 
 
 class EnvironmentSetter:

@@ -57,6 +57,17 @@ def test_no_configuration_asks_nothing() -> None:
     assert notebooks.calls == []
 
 
+def test_an_empty_package_list_sets_nothing_on_a_notebook_without_one() -> None:
+    notebooks = Notebooks(None)
+    empty = {"packageConfig": {"packageManager": "UV", "packageSpecification": ""}}
+    _run(EnvironmentSetter(notebooks), empty)
+    assert [op for op, _ in notebooks.calls] == ["GetNotebook"]
+    # ... but empties the list of a notebook that has one.
+    notebooks = Notebooks(WANTED)
+    _run(EnvironmentSetter(notebooks), empty)
+    assert [op for op, _ in notebooks.calls] == ["GetNotebook", "UpdateNotebook"]
+
+
 def test_problems_come_from_the_model_under_the_rest_name() -> None:
     assert problems(WANTED) == []
     found = {p.path: p.message for p in problems({"packageConfig": {"packageSpecification": 3}})}

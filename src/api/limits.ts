@@ -42,7 +42,10 @@ export const LIMITS = {
   networkAccessTypes: raw.networkAccessType.enum as NetworkAccessType[],
   notifyOn: raw.notifyOn.enum as RunStatus[],
   triggerSourceTypes: raw.triggerSourceType.enum as TriggerSourceType[],
-  runStatuses: raw.runStatus.enum as RunStatus[]
+  runStatuses: raw.runStatus.enum as RunStatus[],
+  /** UpdateNotebook's environmentConfiguration (the run's packages). */
+  packageSpecificationMax: raw.packageSpecification.max,
+  packageManagers: raw.packageManager.enum as 'UV'[]
 } as const;
 
 export const RAW_LIMITS = raw;
