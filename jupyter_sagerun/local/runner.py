@@ -89,6 +89,10 @@ def _option(argv: list[str], name: str, default: str = "") -> str:
     return next((a.split("=", 1)[1] for a in argv if a.startswith(f"--{name}=")), default)
 
 
+#: The run's environment, held for as long as this process lives (environments.py).
+_held: list[object] = []
+
+
 def _with_packages(run_dir: Path, argv: list[str], kernel: tuple[str, str]) -> tuple[str, str]:
     """The kernel to run: the run's own environment's, built if need be (the run is
     STARTING meanwhile), when its configuration names packages."""
@@ -102,16 +106,12 @@ def _with_packages(run_dir: Path, argv: list[str], kernel: tuple[str, str]) -> t
     )
     if environment is None:
         return kernel
-    # Held (a shared lock) for as long as this process lives, so no eviction removes
-    # the environment under the running kernel.
+    # Its shared lock, kept open, means no eviction removes it under the running kernel.
     _held.append(environment)
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(environment.jupyter_path), os.environ.get("JUPYTER_PATH")) if p
     )
     return environments.KERNEL_NAME, "python"
-
-
-_held: list[Any] = []
 
 
 def main(argv: list[str]) -> int:
