@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("overhead", "event_loop", "load", "sync", "footprint", "bundle")
+BENCHMARKS = ("overhead", "event_loop", "load", "sync", "packages", "footprint", "bundle")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -56,6 +56,9 @@ class StartRunBody(_Body):
     parameters: dict[str, Any] | None = None
     metadata: dict[str, Any] | None = None
     scheduleIdentifier: StrictStr | None = None
+    # Not a StartNotebookRun member: the service sets it on the notebook first
+    # (environment.py), and validates it as UpdateNotebook's.
+    environmentConfiguration: dict[str, Any] | None = None
 
     def run_settings(self) -> dict[str, Any]:
         """The StartNotebookRun members the request set, under DataZone's names."""

@@ -24,6 +24,7 @@ _RUN_FIELDS = (
     "notificationConfiguration",
     "triggerSource",
     "metadata",
+    "environmentConfiguration",
     "createdBy",
 )
 _TIMES = ("createdAt", "updatedAt", "startedAt", "completedAt")

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
+from . import environment
 from .context import RunContext
 from .errors import FieldError, SageRunError, validation_error
 from .models import ListRunsQuery, NotebooksQuery, StartRunBody
@@ -104,6 +105,7 @@ class RunService:
         self.syncer = syncer
         self.workspace = Workspace(contents_root, max_notebook_bytes, allow_hidden)
         self.export_poll_interval = export_poll_interval
+        self.environments = environment.EnvironmentSetter(self._call)
 
     # context and notebooks
 
@@ -151,6 +153,7 @@ class RunService:
             message = "give exactly one of path and notebookId"
             extra = [FieldError("path", message), FieldError("notebookId", message)]
         problems = rest_fields(validate_input("StartNotebookRun", params)) + extra
+        problems += environment.problems(body.environmentConfiguration)
         checked = None
         if body.path is not None:
             try:
@@ -175,10 +178,16 @@ class RunService:
                 sha256=checked.sha256,
             )
         started = time.monotonic()
-        try:
-            raw = self._call(ctx, "StartNotebookRun", params)
-        except SageRunError as exc:
-            raise _name_token(exc) from None
+        with self.environments.prepared(
+            ctx,
+            params["notebookIdentifier"],
+            body.environmentConfiguration,
+            params["clientToken"],
+        ):
+            try:
+                raw = self._call(ctx, "StartNotebookRun", params)
+            except SageRunError as exc:
+                raise _name_token(exc) from None
         self.log.info(
             "SageRun: run %s of notebook %s started in %.0f ms",
             raw.get("id"),

@@ -44,6 +44,10 @@ def build() -> dict[str, Any]:
     trigger = inp["triggerSource"].members
     run_status = model.operation_model("GetNotebookRun").output_shape.members["status"]
     export_format = model.operation_model("StartNotebookExport").input_shape.members["fileFormat"]
+    # Set on the notebook (UpdateNotebook) before the run: StartNotebookRun has no such member.
+    environment = model.operation_model("UpdateNotebook").input_shape.members
+    environment = environment["environmentConfiguration"].members
+    package = environment["packageConfig"].members
 
     def kv_map(name: str) -> dict[str, Any]:
         shape = inp[name]
@@ -90,6 +94,9 @@ def build() -> dict[str, Any]:
         "clientToken": _bounds(inp["clientToken"]),
         "runStatus": {"enum": list(run_status.enum)},
         "exportFormat": {"enum": list(export_format.enum)},
+        "imageVersion": _bounds(environment["imageVersion"]),
+        "packageManager": {"enum": list(package["packageManager"].enum)},
+        "packageSpecification": _bounds(package["packageSpecification"]),
     }
 
 

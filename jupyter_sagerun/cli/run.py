@@ -45,6 +45,16 @@ class RunApp(CommandApp):
             default=[],
             help="a notebook parameter (repeatable); JSON values arrive decoded",
         )
+        p.add_argument(
+            "--requirements",
+            metavar="FILE",
+            help="the run's packages, requirements.txt style (what uv accepts); - reads stdin",
+        )
+        p.add_argument(
+            "--image-version",
+            metavar="V",
+            help="the environment's image version (environmentConfiguration.imageVersion)",
+        )
         p.add_argument("--network", choices=sorted(NETWORKS), help="network access")
         p.add_argument("--vpc-id", metavar="ID")
         p.add_argument("--subnet", action="append", default=[], metavar="ID")
@@ -89,6 +99,9 @@ class RunApp(CommandApp):
             if a.security_group:
                 network["securityGroupIds"] = a.security_group
             data["networkConfiguration"] = network
+        environment = self.environment()
+        if environment:
+            data["environmentConfiguration"] = environment
         if a.parameter:
             data["parameters"] = dict(a.parameter)
         if a.metadata:
@@ -96,6 +109,19 @@ class RunApp(CommandApp):
         if a.client_token is not None:
             data["clientToken"] = a.client_token
         return parse(StartRunBody, data)
+
+    def environment(self) -> dict[str, Any]:
+        """``environmentConfiguration`` from --requirements and --image-version."""
+        a = self.args
+        out: dict[str, Any] = {}
+        if a.image_version is not None:
+            out["imageVersion"] = a.image_version
+        if a.requirements is not None:
+            out["packageConfig"] = {
+                "packageManager": "UV",
+                "packageSpecification": read_requirements(a.requirements),
+            }
+        return out
 
     def run_command(self) -> int:
         a = self.args
@@ -143,3 +169,17 @@ class RunApp(CommandApp):
         message = (run.get("error") or {}).get("message") or "no reason given"
         print(f"jupyter sagerun: run {run_id} {status}: {message}", file=sys.stderr)
         return EXIT_FAILED
+
+
+def read_requirements(source: str) -> str:
+    """The text of a requirements file, or of standard input for ``-``."""
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        with open(source, encoding="utf-8") as handle:
+            return handle.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise validation_error(
+            [FieldError("requirements", f"cannot read {source}: {reason}")]
+        ) from None

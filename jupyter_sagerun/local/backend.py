@@ -72,6 +72,14 @@ class LocalBackend(LoggingConfigurable):
         "written to runs/<id>/runner.log. Records that carry cell sources or kernel "
         "messages (parameter values, outputs) are dropped at every level.",
     )
+    max_environments = Int(
+        8,
+        min=1,
+        config=True,
+        help="Package environments kept under state_dir/environments (one per distinct "
+        "packageSpecification); beyond this many the least recently used that no run "
+        "uses is removed.",
+    )
     idle_timeout = Float(
         0.0,
         min=0.0,
@@ -212,6 +220,8 @@ class LocalBackend(LoggingConfigurable):
             runner_log_level=self.runner_log_level,
             # A run never sees the credentials of the backend that runs it.
             hidden=(self.credentials.access_key_id, self.credentials.secret_access_key),
+            environments_dir=state / "environments",
+            max_environments=self.max_environments,
         )
         self._operations = Operations(self._store, self._s3, self._scheduler, state, self.log)
         self._scheduler.on_end = self._operations.publish_result

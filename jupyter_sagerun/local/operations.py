@@ -22,7 +22,7 @@ from typing import Any
 
 from ..errors import SageRunError, conflict, not_found
 from ..results import RESULT_NOTEBOOK, run_results_prefix
-from . import exporting
+from . import exporting, package_envs
 from .environments import Environments, project_s3_path
 from .private import DIR_MODE, private_dir, touch_private, write_private
 from .s3 import LocalS3, split_uri
@@ -33,6 +33,15 @@ Params = dict[str, Any]
 CREATED_BY = "local"
 DEFAULT_PAGE = 50
 _ALPHABET = string.ascii_lowercase + string.digits
+_UPDATABLE = (
+    "name",
+    "description",
+    "type",
+    "cellOrder",
+    "metadata",
+    "parameters",
+    "environmentConfiguration",
+)
 
 
 def new_id() -> str:
@@ -189,6 +198,17 @@ class Operations(Environments):
     def GetNotebook(self, p: Params) -> Record:
         return self._find("notebooks", p["identifier"], p["domainIdentifier"], "Notebook")
 
+    def UpdateNotebook(self, p: Params) -> Record:
+        """Set the members given; the status is the backend's own (imports and syncs
+        move it), so it is not taken from the request."""
+        notebook = self.GetNotebook(p)
+        if not self.store.claim_token(token_scope(p, "UpdateNotebook"), notebook["id"]):
+            # The same request again: answered, not applied again (another request
+            # with this token is a ConflictException naming clientToken).
+            return notebook
+        changes = {key: p[key] for key in _UPDATABLE if p.get(key) is not None}
+        return self.store.update("notebooks", notebook["id"], changes) or notebook
+
     def ListNotebooks(self, p: Params) -> Record:
         filters = {
             column: p[key]
@@ -312,6 +332,7 @@ class Operations(Environments):
         # Created 0600 first: copyfile keeps the mode of a file it overwrites.
         touch_private(run_dir / "input.ipynb")
         shutil.copyfile(self.content_path(notebook["id"]), run_dir / "input.ipynb")
+        _snapshot_environment(notebook, record, run_dir)
         try:
             record, created = self.store.create("runs", record, token_scope(p, "StartNotebookRun"))
         except SageRunError:
@@ -442,3 +463,12 @@ class Operations(Environments):
                 except ValueError:
                     continue
         return json.loads(self.content_path(notebook_id).read_text(encoding="utf-8")), None
+
+
+def _snapshot_environment(notebook: Record, run: Record, run_dir: Path) -> None:
+    """The run keeps the notebook's environment configuration as it is now: an
+    UpdateNotebook for the next run must not change the packages of this one."""
+    configuration = notebook.get("environmentConfiguration")
+    if configuration:
+        run["environmentConfiguration"] = configuration
+        write_private(run_dir / package_envs.RUN_FILE, json.dumps(configuration))

@@ -25,6 +25,7 @@ from ..validation import service_model
 OPERATIONS = (
     "CreateNotebook",
     "GetNotebook",
+    "UpdateNotebook",
     "ListNotebooks",
     "StartNotebookImport",
     "StartNotebookSync",

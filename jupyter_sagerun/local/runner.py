@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import keyword
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -99,10 +100,38 @@ def _error_message(exc: BaseException) -> str:
     return text[:MAX_ERROR]
 
 
+def _option(argv: list[str], name: str, default: str = "") -> str:
+    return next((a.split("=", 1)[1] for a in argv if a.startswith(f"--{name}=")), default)
+
+
+#: The run's environment, held for as long as this process lives (package_envs.py).
+_held: list[object] = []
+
+
+def _with_packages(run_dir: Path, argv: list[str], kernel: tuple[str, str]) -> tuple[str, str]:
+    """The kernel to run: the run's own environment's, built if need be (the run is
+    STARTING meanwhile), when its configuration names packages."""
+    from . import package_envs
+
+    cache = _option(argv, "environments")
+    if not cache:
+        return kernel
+    environment = package_envs.for_run(
+        run_dir, Path(cache), int(_option(argv, "max-environments", "8"))
+    )
+    if environment is None:
+        return kernel
+    # Its shared lock, kept open, means no eviction removes it under the running kernel.
+    _held.append(environment)
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(environment.jupyter_path), os.environ.get("JUPYTER_PATH")) if p
+    )
+    return package_envs.KERNEL_NAME, "python"
+
+
 def main(argv: list[str]) -> int:
     run_dir = Path(argv[0])
-    level = next((a.split("=", 1)[1] for a in argv[1:] if a.startswith("--log-level=")), "")
-    configure_logging(level.upper())
+    configure_logging(_option(argv[1:], "log-level").upper())
     parameters: dict[str, str] = json.loads(sys.stdin.read() or "{}")
     source = run_dir / "input.ipynb"
     output = run_dir / "output.ipynb"
@@ -110,7 +139,7 @@ def main(argv: list[str]) -> int:
         import papermill
 
         notebook = json.loads(source.read_text(encoding="utf-8"))
-        kernel, language = kernel_for(notebook)
+        kernel, language = _with_packages(run_dir, argv[1:], kernel_for(notebook))
         touch_private(run_dir / "running")
         # The output holds what the cells printed (parameter values, maybe): 0600 from
         # the start, papermill truncates it and keeps the mode. Not a umask of 077:
@@ -127,9 +156,16 @@ def main(argv: list[str]) -> int:
             cwd=str(run_dir),
         )
     except Exception as exc:
+        from .package_envs import InstallFailed, failure_message
+
         if output.exists() and not output.stat().st_size:
             output.unlink()  # only our placeholder: this run has no result
-        _write_result(run_dir, {"status": "FAILED", "error": _error_message(exc)})
+        message = (
+            failure_message(exc, MAX_ERROR)
+            if isinstance(exc, InstallFailed)
+            else _error_message(exc)
+        )
+        _write_result(run_dir, {"status": "FAILED", "error": message})
         return 1
     _write_result(run_dir, {"status": "SUCCEEDED"})
     return 0

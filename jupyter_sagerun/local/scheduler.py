@@ -53,6 +53,8 @@ class Scheduler:
         *,
         runner_log_level: str = "WARNING",
         hidden: tuple[str, ...] = (),
+        environments_dir: Path | None = None,
+        max_environments: int = 8,
     ) -> None:
         self.store = store
         # Values no run may find in its environment (the backend's credentials): the
@@ -66,6 +68,9 @@ class Scheduler:
         #: Called with a run's id when it has ended, before its end is recorded, so a
         #: client that sees it ended finds its results (Operations.publish_result).
         self.on_end: Callable[[str], None] = lambda run_id: None
+        # Where the runners cache the runs' package environments (package_envs.py).
+        self.environments_dir = environments_dir
+        self.max_environments = max_environments
         self._active: dict[str, Child] = {}
         self._wake = threading.Event()
         self._quit = threading.Event()
@@ -196,6 +201,14 @@ class Scheduler:
             return None
         return result
 
+    def _environment_options(self) -> list[str]:
+        if self.environments_dir is None:
+            return []
+        return [
+            f"--environments={self.environments_dir}",
+            f"--max-environments={self.max_environments}",
+        ]
+
     def _launch(self, record: Record) -> None:
         run_id = record["id"]
         started = self.store.update(
@@ -225,6 +238,7 @@ class Scheduler:
                 "jupyter_sagerun.local.runner",
                 str(run_dir),
                 f"--log-level={self.runner_log_level}",
+                *self._environment_options(),
             ],
             stdin=subprocess.PIPE,
             stdout=log,

@@ -18,9 +18,14 @@ import { SageRunApiError } from '../api/errors';
 
 const trans = nullTranslator.load('jupyter_sagerun');
 
-function setInput(input: HTMLInputElement, value: string): void {
+function setInput(
+  input: HTMLInputElement | HTMLTextAreaElement,
+  value: string
+): void {
   const setter = Object.getOwnPropertyDescriptor(
-    HTMLInputElement.prototype,
+    input instanceof HTMLTextAreaElement
+      ? HTMLTextAreaElement.prototype
+      : HTMLInputElement.prototype,
     'value'
   )!.set!;
   setter.call(input, value);
@@ -68,6 +73,11 @@ describe('RunForm', () => {
       },
       onCancel: () => undefined,
       onSavePreset: async () => undefined,
+      environment: {
+        source: null,
+        requirementsPath: null,
+        loadRequirements: async () => null
+      },
       ...patch
     };
     act(() => root.render(<RunForm {...props} />));
@@ -158,5 +168,35 @@ describe('RunForm', () => {
       'Server: bad alpha'
     );
     expect(q('sagerun-submit-error').textContent).toContain('Invalid request');
+  });
+
+  it('says where the packages came from, reloads requirements.txt and checks the limit', async () => {
+    let file = 'pandas==2.2.3\n';
+    render({
+      initial: { ...initialState(DEFAULT_SETTINGS), packages: 'old==1' },
+      environment: {
+        source: 'requirements',
+        requirementsPath: 'dir/requirements.txt',
+        loadRequirements: async () => file
+      }
+    });
+    expect(q('sagerun-packages-source').textContent).toBe(
+      'From dir/requirements.txt beside the notebook.'
+    );
+    file = 'polars==1.0\n';
+    await act(async () => {
+      q('sagerun-use-requirements').click();
+    });
+    expect(q('sagerun-packages').value).toBe('polars==1.0\n');
+
+    const field = 'environmentConfiguration.packageConfig.packageSpecification';
+    act(() => setInput(q('sagerun-packages'), 'x'.repeat(10241)));
+    expect(fieldError(field)?.textContent).toBe(
+      'At most 10240 characters (10241 now).'
+    );
+    expect(q('sagerun-submit').disabled).toBe(true);
+    expect(q('sagerun-packages-source').textContent).toBe(
+      'One requirement a line, as in requirements.txt.'
+    );
   });
 });

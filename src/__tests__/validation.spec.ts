@@ -237,7 +237,10 @@ describe('toRequest', () => {
       networkConfiguration: { networkAccessType: 'PUBLIC_INTERNET_ONLY' },
       timeoutConfiguration: { runTimeoutInMinutes: 90 },
       parameters: { alpha: '3' },
-      notificationConfiguration: { notifyOn: ['FAILED'] }
+      notificationConfiguration: { notifyOn: ['FAILED'] },
+      environmentConfiguration: {
+        packageConfig: { packageManager: 'UV', packageSpecification: '' }
+      }
     });
   });
 

@@ -42,5 +42,8 @@ export const LIMITS = {
   networkAccessTypes: raw.networkAccessType.enum as NetworkAccessType[],
   notifyOn: raw.notifyOn.enum as RunStatus[],
   triggerSourceTypes: raw.triggerSourceType.enum as TriggerSourceType[],
-  runStatuses: raw.runStatus.enum as RunStatus[]
+  runStatuses: raw.runStatus.enum as RunStatus[],
+  /** UpdateNotebook's environmentConfiguration (the run's packages). */
+  packageSpecificationMax: raw.packageSpecification.max,
+  packageManagers: raw.packageManager.enum as 'UV'[]
 } as const;

@@ -79,6 +79,16 @@ export interface TriggerSource {
 
 export type StringMap = { [key: string]: string };
 
+/** DataZone's EnvironmentConfig: set on the notebook (UpdateNotebook) before a run. */
+export interface EnvironmentConfiguration {
+  imageVersion?: string;
+  packageConfig?: {
+    packageManager: 'UV';
+    /** requirements.txt style: one requirement a line. */
+    packageSpecification?: string;
+  };
+}
+
 export interface RunSettings {
   computeConfiguration?: ComputeConfiguration;
   networkConfiguration?: NetworkConfiguration;
@@ -87,6 +97,7 @@ export interface RunSettings {
   scheduleIdentifier?: string;
   triggerSource?: TriggerSource;
   metadata?: StringMap;
+  environmentConfiguration?: EnvironmentConfiguration;
 }
 
 export interface StartRunRequest extends RunSettings {

@@ -42,11 +42,14 @@ export function ComputeSection(
       </TextRow>
       <TextRow
         {...props}
-        label={trans.__('Environment version')}
+        label={trans.__('Compute environment version')}
         id="sagerun-environment-version"
         field={FIELD.environmentVersion}
         stateKey="environmentVersion"
         placeholder={trans.__('default')}
+        hint={trans.__(
+          "The compute's own version (computeConfiguration); the run's packages and image version are under Environment."
+        )}
       />
     </Section>
   );

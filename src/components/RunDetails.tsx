@@ -5,6 +5,20 @@ import type { Run, StringMap } from '../api/types';
 import { formatHours } from './FormSections';
 import { SmallButton } from './SmallButton';
 
+/** The local backend's runs say they are "created by" it ("local"). */
+const LOCAL_CREATOR = 'local';
+
+function imageVersionText(run: Run, trans: TranslationBundle): string {
+  const version =
+    run.environmentConfiguration?.imageVersion ?? trans.__('(default)');
+  return run.createdBy === LOCAL_CREATOR
+    ? trans.__(
+        '%1 (recorded: the local backend runs every image version on its own Python)',
+        version
+      )
+    : version;
+}
+
 /** Every setting of a run; parameter values masked until revealed. */
 export function RunDetails(props: {
   run: Run;
@@ -43,8 +57,22 @@ export function RunDetails(props: {
       run.computeConfiguration?.instanceType ?? trans.__('(default)')
     ],
     [
-      trans.__('Environment version'),
+      trans.__('Compute environment version'),
       run.computeConfiguration?.environmentVersion ?? trans.__('(default)')
+    ],
+    [trans.__('Image version'), imageVersionText(run, trans)],
+    [
+      trans.__('Packages'),
+      run.environmentConfiguration?.packageConfig?.packageSpecification?.trim() ? (
+        <pre
+          className="jp-SageRun-packagesList"
+          data-testid="sagerun-run-packages"
+        >
+          {run.environmentConfiguration.packageConfig.packageSpecification}
+        </pre>
+      ) : (
+        trans.__('none')
+      )
     ],
     [
       trans.__('Network'),

@@ -13,6 +13,11 @@ import {
   unknownParameterKeys,
   validateForm
 } from '../model/validation';
+import { ENVIRONMENT_FIELD } from '../model/environment';
+import {
+  EnvironmentSection,
+  IEnvironmentSectionProps
+} from './EnvironmentSection';
 import { FieldErrorMessage, Section } from './Field';
 import {
   AdvancedSection,
@@ -52,6 +57,11 @@ export interface IRunFormProps {
   ) => Promise<void>;
   onCancel: () => void;
   onSavePreset: (state: RunFormState) => Promise<void>;
+  /** Where the packages came from, and requirements.txt beside the notebook. */
+  environment: Pick<
+    IEnvironmentSectionProps,
+    'source' | 'requirementsPath' | 'loadRequirements'
+  >;
 }
 
 /** Map server field paths onto the fields the form shows. */
@@ -153,6 +163,7 @@ export function RunForm(props: IRunFormProps): JSX.Element {
       if (error.fields.length) {
         const known = new Set<string>([
           ...Object.values(FIELD),
+          ...Object.values(ENVIRONMENT_FIELD),
           ...rowPaths('parameters', state.parameters),
           ...rowPaths('metadata', state.metadata)
         ]);
@@ -238,6 +249,7 @@ export function RunForm(props: IRunFormProps): JSX.Element {
         </button>
       </div>
       <ComputeSection {...sectionProps} suggestions={props.suggestions} />
+      <EnvironmentSection {...sectionProps} {...props.environment} />
       <NetworkSection {...sectionProps} context={props.context} />
       <TimeoutSection {...sectionProps} />
       <Section title={trans.__('Parameters')}>

@@ -7,6 +7,7 @@ import type {
   TriggerSourceType
 } from '../api/types';
 import { LIMITS } from '../api/limits';
+import { environmentRequest, presetFromEnvironment } from './environment';
 
 export interface KeyValueRow {
   /** Stable React key; not sent. */
@@ -35,6 +36,10 @@ export interface RunFormState {
   scheduleIdentifier: string;
   triggerSourceType: '' | TriggerSourceType;
   triggerSourceName: string;
+  /** environmentConfiguration.imageVersion */
+  imageVersion: string;
+  /** environmentConfiguration.packageConfig.packageSpecification, as typed. */
+  packages: string;
 }
 
 /** A named set of run settings kept in the settings; parameter names only. */
@@ -53,6 +58,8 @@ export interface Preset {
   scheduleIdentifier?: string;
   triggerSourceType?: TriggerSourceType;
   triggerSourceName?: string;
+  imageVersion?: string;
+  packages?: string;
 }
 
 /** The settings of `schema/plugin.json` the form reads. */
@@ -112,7 +119,9 @@ export function initialState(settings: FormSettings): RunFormState {
     notifyOn: [...settings.defaultNotifyOn],
     scheduleIdentifier: '',
     triggerSourceType: '',
-    triggerSourceName: ''
+    triggerSourceName: '',
+    imageVersion: '',
+    packages: ''
   };
 }
 
@@ -164,6 +173,12 @@ export function applyPreset(state: RunFormState, preset: Preset): RunFormState {
   if (preset.triggerSourceName !== undefined) {
     next.triggerSourceName = preset.triggerSourceName;
   }
+  if (preset.imageVersion !== undefined) {
+    next.imageVersion = preset.imageVersion;
+  }
+  if (preset.packages !== undefined) {
+    next.packages = preset.packages;
+  }
   return next;
 }
 
@@ -202,6 +217,7 @@ export function presetFromRun(run: Run): Preset {
   if (run.triggerSource?.name) {
     preset.triggerSourceName = run.triggerSource.name;
   }
+  Object.assign(preset, presetFromEnvironment(run.environmentConfiguration));
   return preset;
 }
 
@@ -237,6 +253,12 @@ export function presetFromState(name: string, state: RunFormState): Preset {
   }
   if (state.triggerSourceName.trim()) {
     preset.triggerSourceName = state.triggerSourceName.trim();
+  }
+  if (state.imageVersion.trim()) {
+    preset.imageVersion = state.imageVersion.trim();
+  }
+  if (state.packages.trim()) {
+    preset.packages = state.packages;
   }
   return preset;
 }
@@ -322,5 +344,9 @@ export function toRequest(
       request.triggerSource.name = state.triggerSourceName.trim();
     }
   }
+  request.environmentConfiguration = environmentRequest(
+    state.imageVersion,
+    state.packages
+  );
   return request;
 }

@@ -3,6 +3,7 @@ import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
 import { LIMITS } from '../api/limits';
 import type { KeyValueRow, RunFormState } from './formState';
 import { splitList } from './formState';
+import { validateEnvironment } from './environment';
 
 /** Field path → message. Paths follow the server's (`parameters.alpha`). */
 export type FieldErrors = { [path: string]: string };
@@ -194,6 +195,7 @@ export function validateForm(
       LIMITS.triggerSourceTypes.join(', ')
     );
   }
+  Object.assign(errors, validateEnvironment(state, trans));
   return errors;
 }
 

@@ -17,6 +17,8 @@ import {
   RunFormState,
   toRequest
 } from '../model/formState';
+import type { PackagesSource } from '../components/EnvironmentSection';
+import { requirementsPathFor } from '../model/environment';
 import { ICellSource, sameCells, waitUntilOnDisk } from '../model/onDisk';
 import { ParametersCell, readParametersCell } from '../model/paramsCell';
 import { RunSubmitter } from '../model/submitter';
@@ -42,6 +44,8 @@ interface ILoaded {
   initial: RunFormState;
   cell: ParametersCell;
   checks: IPreSubmitCheck[];
+  packagesSource: PackagesSource;
+  requirementsPath: string | null;
 }
 
 /** The run form of one notebook: loads what prefills it, then renders it. */
@@ -104,15 +108,34 @@ export class RunFormWidget extends ReactWidget {
     return first ? this.options.client.getRun(first.id) : null;
   }
 
+  /** requirements.txt beside the notebook, or null when there is none. */
+  private _requirements = async (): Promise<string | null> => {
+    if (!this.options.path) {
+      return null;
+    }
+    try {
+      const model = await this.options.contents.get(
+        requirementsPathFor(this.options.path),
+        { content: true, type: 'file', format: 'text' }
+      );
+      return typeof model.content === 'string' ? model.content : null;
+    } catch {
+      return null;
+    }
+  };
+
   private async _load(): Promise<void> {
     const { trans, settings, rerun } = this.options;
-    const [context, notebook, lastRun] = await Promise.allSettled([
-      this.options.client.getContext(),
-      this.options.path
-        ? this._notebookJson()
-        : Promise.reject(new Error('no path')),
-      rerun || !this.options.path ? Promise.resolve(null) : this._lastRun()
-    ]);
+    const [context, notebook, lastRun, requirements] = await Promise.allSettled(
+      [
+        this.options.client.getContext(),
+        this.options.path
+          ? this._notebookJson()
+          : Promise.reject(new Error('no path')),
+        rerun || !this.options.path ? Promise.resolve(null) : this._lastRun(),
+        this._requirements()
+      ]
+    );
     const checks: IPreSubmitCheck[] = [];
     let ctx: RunContext | null = null;
     let contextError: string | null = null;
@@ -171,8 +194,19 @@ export class RunFormWidget extends ReactWidget {
     if (preset) {
       state = applyPreset(state, { ...preset, parameterNames: undefined });
     }
+    let packagesSource: PackagesSource = null;
     if (lastRun.status === 'fulfilled' && lastRun.value) {
       state = applyPreset(state, presetFromRun(lastRun.value));
+      if (state.packages) {
+        packagesSource = 'lastRun';
+      }
+    }
+    // The file beside the notebook says what it needs, whatever ran last.
+    const requirementsText =
+      requirements.status === 'fulfilled' ? requirements.value : null;
+    if (requirementsText !== null && !rerun) {
+      state.packages = requirementsText;
+      packagesSource = 'requirements';
     }
     state.path = this.options.path;
     state.parameters = cell.parameters.map(p => makeRow(p.name, p.value));
@@ -200,7 +234,18 @@ export class RunFormWidget extends ReactWidget {
         state.vpcId = ctx.vpc.vpcId;
       }
     }
-    this._loaded = { context: ctx, contextError, initial: state, cell, checks };
+    this._loaded = {
+      context: ctx,
+      contextError,
+      initial: state,
+      cell,
+      checks,
+      packagesSource,
+      requirementsPath:
+        requirementsText !== null
+          ? requirementsPathFor(this.options.path)
+          : null
+    };
     this.update();
   }
 
@@ -300,6 +345,11 @@ export class RunFormWidget extends ReactWidget {
         onSubmit={this._submit}
         onCancel={this.options.onClose}
         onSavePreset={this.options.onSavePreset}
+        environment={{
+          source: loaded.packagesSource,
+          requirementsPath: loaded.requirementsPath,
+          loadRequirements: this._requirements
+        }}
       />
     );
   }

@@ -1,0 +1,95 @@
+"""A run's packages: the notebook's environment configuration, set before the run.
+
+StartNotebookRun takes no environment configuration: a run uses the notebook's,
+which UpdateNotebook sets and the run snapshots when it starts. So before a run that
+asks for packages, the service reads the notebook (GetNotebook) and, when its
+configuration differs, sets the requested one; and it holds a lock per (domain,
+notebook) from that read until StartNotebookRun has answered, so that two runs
+submitted together with different packages each start with their own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from .context import RunContext
+from .errors import FieldError
+from .validation import validate_input
+
+Call = Callable[[RunContext, str, Mapping[str, Any]], dict[str, Any]]
+FIELD = "environmentConfiguration"
+
+
+def problems(configuration: Mapping[str, Any] | None) -> list[FieldError]:
+    """What the model says of ``configuration`` as UpdateNotebook's member."""
+    if configuration is None:
+        return []
+    # Placeholders that pass their patterns: only this member's problems are wanted.
+    params = {"domainIdentifier": "dzd_check", "identifier": "check", FIELD: configuration}
+    return [p for p in validate_input("UpdateNotebook", params) if p.path.startswith(FIELD)]
+
+
+def _token(*parts: str) -> str:
+    # As the sync's tokens (sync.py): a retried submission repeats the same update,
+    # a new submission never reuses an old token.
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def _canonical(configuration: Mapping[str, Any] | None) -> str:
+    """What matters of a configuration: an empty package list or image version is the
+    same as none (the form always sends a package list, an empty one too)."""
+    effective = dict(configuration or {})
+    package = effective.get("packageConfig")
+    if isinstance(package, Mapping) and not package.get("packageSpecification"):
+        del effective["packageConfig"]
+    if not effective.get("imageVersion"):
+        effective.pop("imageVersion", None)
+    return json.dumps(effective, sort_keys=True)
+
+
+class EnvironmentSetter:
+    def __init__(self, call: Call) -> None:
+        self._call = call
+        self._guard = threading.Lock()
+        self._locks: dict[tuple[str, str], threading.Lock] = {}
+
+    @contextlib.contextmanager
+    def prepared(
+        self,
+        ctx: RunContext,
+        notebook_id: str,
+        configuration: Mapping[str, Any] | None,
+        request_token: str,
+    ) -> Iterator[None]:
+        """The notebook has ``configuration`` inside the block (run StartNotebookRun
+        there); without one, the notebook's own stays and nothing is serialized."""
+        if configuration is None:
+            yield
+            return
+        domain = str(ctx.domain_id)
+        with self._guard:
+            lock = self._locks.setdefault((domain, notebook_id), threading.Lock())
+        with lock:
+            notebook = self._call(
+                ctx, "GetNotebook", {"domainIdentifier": domain, "identifier": notebook_id}
+            )
+            wanted = _canonical(configuration)
+            if _canonical(notebook.get(FIELD)) != wanted:
+                self._call(
+                    ctx,
+                    "UpdateNotebook",
+                    {
+                        "domainIdentifier": domain,
+                        "identifier": notebook_id,
+                        FIELD: dict(configuration),
+                        "clientToken": _token(
+                            "UpdateNotebook", domain, notebook_id, wanted, request_token
+                        ),
+                    },
+                )
+            yield
