@@ -25,7 +25,8 @@ export const LIMITS = {
   timeout: {
     min: raw.runTimeoutInMinutes.min,
     max: raw.runTimeoutInMinutes.max,
-    default: raw.runTimeoutInMinutes.default ?? raw.runTimeoutInMinutes.max / 2
+    /** The service's default when a run names none (the model's documentation). */
+    default: raw.runTimeoutInMinutes.default
   },
   parameters: {
     maxEntries: raw.parameters.maxEntries,
@@ -44,5 +45,3 @@ export const LIMITS = {
   triggerSourceTypes: raw.triggerSourceType.enum as TriggerSourceType[],
   runStatuses: raw.runStatus.enum as RunStatus[]
 } as const;
-
-export const RAW_LIMITS = raw;
