@@ -9,13 +9,16 @@ started=$(date +%s)
 stage() { echo; echo "=== $* ($(($(date +%s) - started)) s)"; }
 
 stage "Set-up"
-bash scripts/setup.sh
+# Everything on the terminal: CI keeps it in its log.
+SAGERUN_VERBOSE=1 bash scripts/setup.sh
 
 stage "Lint and types"
 "$PYTHON" -m ruff check .
 "$PYTHON" -m ruff format --check .
 "$PYTHON" -m mypy
 "$PYTHON" scripts/generate_limits.py --check
+# src/api/schema.ts is what openapi-typescript makes of api/openapi.yaml.
+jlpm check:types
 jlpm lint:check
 
 stage "Jest"
