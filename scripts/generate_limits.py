@@ -3,7 +3,8 @@
 
 The limits come from botocore's own DataZone service model, so the frontend never
 retypes them. ``--check`` exits non-zero when the committed JSON differs from what the
-installed botocore says (CI runs it).
+installed botocore says, or when ``schema/plugin.json`` repeats a limit otherwise than the
+model (CI runs it).
 
 Patterns are copied as the model spells them; AWS matches them against the whole value,
 so the frontend anchors them (``^(?:...)$``).
@@ -25,6 +26,7 @@ from jupyter_sagerun.model_defaults import documented_default_minutes
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "src" / "api" / "limits.json"
+SCHEMA = ROOT / "schema" / "plugin.json"
 
 
 def service_model() -> Any:
@@ -99,6 +101,35 @@ def build() -> dict[str, Any]:
     }
 
 
+def schema_drift(limits: dict[str, Any]) -> list[str]:
+    """Where ``schema/plugin.json`` (which JSON Schema makes repeat a few limits, for
+    the settings editor) disagrees with the model."""
+    schema = json.loads(SCHEMA.read_text())
+    props = schema["properties"]
+    preset = schema["definitions"]["preset"]["properties"]
+    timeout = limits["runTimeoutInMinutes"]
+    expected = {
+        "defaultTimeoutMinutes": (props["defaultTimeoutMinutes"], timeout),
+        "presets.runTimeoutInMinutes": (preset["runTimeoutInMinutes"], timeout),
+    }
+    problems = []
+    for name, (setting, bounds) in expected.items():
+        if (setting.get("minimum"), setting.get("maximum")) != (bounds["min"], bounds["max"]):
+            problems.append(f"{name}: minimum/maximum are not {bounds['min']}/{bounds['max']}")
+        if "default" in setting:
+            problems.append(f"{name}: a default (the model's, {timeout['default']}, applies)")
+    enums = {
+        "defaultNetworkAccessType": (props["defaultNetworkAccessType"], "networkAccessType"),
+        "defaultNotifyOn": (props["defaultNotifyOn"]["items"], "notifyOn"),
+        "presets.networkAccessType": (preset["networkAccessType"], "networkAccessType"),
+        "presets.triggerSourceType": (preset["triggerSourceType"], "triggerSourceType"),
+    }
+    for name, (setting, key) in enums.items():
+        if sorted(setting["enum"]) != sorted(limits[key]["enum"]):
+            problems.append(f"{name}: enum is not {sorted(limits[key]['enum'])}")
+    return problems
+
+
 def render(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2) + "\n"
 
@@ -110,8 +141,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
-    text = render(build())
+    limits = build()
+    text = render(limits)
     if args.check:
+        drift = schema_drift(limits)
+        for problem in drift:
+            print(f"{SCHEMA}: {problem}", file=sys.stderr)
+        if drift:
+            return 1
         current = args.output.read_text() if args.output.exists() else ""
         if current != text:
             print(
