@@ -181,9 +181,17 @@ describe('RunsModel polling', () => {
     expect(list).toHaveBeenCalledTimes(4);
     expect(model.pollIntervalMs).toBe(1000);
 
-    // A new interval from the settings applies at once.
-    model.pollIntervalMs = 5000;
-    expect(model.pollIntervalMs).toBe(5000);
+    // A new interval from the settings applies from the tick already scheduled
+    // on; a base above the idle limit is never shortened.
+    model.pollIntervalMs = 120000;
+    expect(model.pollIntervalMs).toBe(120000);
+    await advance(1000);
+    expect(list).toHaveBeenCalledTimes(5);
+    await advance(119999);
+    expect(list).toHaveBeenCalledTimes(5);
+    await advance(1);
+    expect(list).toHaveBeenCalledTimes(6);
+    expect(model.pollIntervalMs).toBe(120000);
     model.dispose();
   });
 

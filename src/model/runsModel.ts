@@ -17,7 +17,7 @@ export interface RunFilters {
 
 export const PAGE_SIZE = 20;
 
-/** The longest wait between two polls while nothing changes. */
+/** The longest wait between two polls while nothing changes (unless the base is longer). */
 const MAX_IDLE_INTERVAL_MS = 30000;
 /** How much longer each poll waits that saw no change. */
 const IDLE_GROWTH = 1.5;
@@ -278,7 +278,7 @@ export class RunsModel implements IDisposable {
       void this._poll.stop();
       return;
     }
-    this._setInterval(Math.min(this._baseMs, this.pollIntervalMs));
+    this._setInterval(this._baseMs);
     void this._poll.schedule({ interval: ms, phase: 'refreshed' });
   }
 
@@ -310,11 +310,12 @@ export class RunsModel implements IDisposable {
       void this._poll.stop();
       return;
     }
-    this._setInterval(
-      changed
-        ? this._baseMs
-        : Math.min(this.pollIntervalMs * IDLE_GROWTH, MAX_IDLE_INTERVAL_MS)
+    // (Never below the base interval, which the settings may put above the limit.)
+    const idle = Math.max(
+      this._baseMs,
+      Math.min(this.pollIntervalMs * IDLE_GROWTH, MAX_IDLE_INTERVAL_MS)
     );
+    this._setInterval(changed ? this._baseMs : idle);
   }
 
   private _fetchPage(nextToken?: string) {
