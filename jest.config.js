@@ -32,7 +32,10 @@ module.exports = {
   coverageReporters: ['lcov', 'text'],
   // The built labextension holds a copy of package.json; without this Jest warns
   // of a haste module naming collision on every run.
-  modulePathIgnorePatterns: ['<rootDir>/jupyter_sagerun/labextension/'],
+  modulePathIgnorePatterns: [
+    '<rootDir>/jupyter_sagerun/labextension/',
+    '<rootDir>/.venv/'
+  ],
   testRegex: 'src/__tests__/.*\\.spec\\.tsx?$',
   transform: {
     ...baseConfig.transform,

@@ -35,8 +35,8 @@ pick_python() {
   echo python3
 }
 PYTHON=${SAGERUN_PROFILE_PYTHON:-$(pick_python)}
-# uv comes with the package itself (a dependency of the local backend), in the Python that runs the tests (its
-# bin directory need not be on PATH).
+# uv is a dependency of the package (the local backend builds run environments with it),
+# in the Python that runs the tests (its bin directory need not be on PATH).
 UV=${SAGERUN_UV:-$("${HOST_PYTHON:-python3}" -c 'import uv; print(uv.find_uv_bin())')} ||
   { echo "uv is missing: run scripts/setup.sh" >&2; exit 1; }
 

@@ -3,33 +3,49 @@
 # the Python package (editable, with its test and dev extras), the frontend's node
 # modules, the built labextension linked into JupyterLab.
 # Idempotent: a second call only rebuilds what changed.
+#
+# One line per stage on the terminal; the tools' output goes to the log
+# (SAGERUN_SETUP_LOG, default .setup.log here), whose tail is shown when a stage
+# fails. SAGERUN_VERBOSE=1 shows everything as it happens (scripts/test.sh does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/stages.sh
+source scripts/stages.sh
 
 PYTHON=${PYTHON:-python3}
+STAGE_LOG=${SAGERUN_SETUP_LOG:-$(pwd)/.setup.log}
+stages_begin
+echo "Setting up jupyter_sagerun (the tools' output: $STAGE_LOG)"
 
-echo "==> Python packages"
-# JupyterLab first: it brings jlpm, which the package's build hook needs.
-"$PYTHON" -m pip install --quiet --upgrade pip
-# The newest JupyterLab of the supported range: the browser tests run on it. (The
-# labextension itself is built against 4.4's core: scripts/build_labextension.py.)
-"$PYTHON" -m pip install --quiet "jupyterlab>=4.4,<5" "hatchling>=1.21" "hatch-jupyter-builder>=0.8" editables
+python_tools() {
+  # JupyterLab first: it brings jlpm, which the package's build hook needs.
+  "$PYTHON" -m pip install --upgrade pip
+  # The newest JupyterLab of the supported range: the browser tests run on it. (The
+  # labextension itself is built against 4.4's core: scripts/build_labextension.py.)
+  "$PYTHON" -m pip install "jupyterlab>=4.4,<5" "hatchling>=1.21" "hatch-jupyter-builder>=0.8" editables
+}
 
-echo "==> Frontend dependencies and build"
-jlpm install
-jlpm build
+editable_install() {
+  # A link left by an earlier `labextension develop` (perhaps of another checkout) makes
+  # pip write the shared data through it and fail: start from a clean slot.
+  local labext
+  labext="$("$PYTHON" -c 'import sys; print(sys.prefix)')/share/jupyter/labextensions/jupyter_sagerun"
+  if [[ -L "$labext" ]]; then rm -f "$labext"; fi
+  # The labextension was just built, so the build hook's skip-if-exists keeps the
+  # editable install from building it again.
+  "$PYTHON" -m pip install --no-build-isolation -e ".[test,dev]"
+  jupyter labextension develop --overwrite .
+  jupyter server extension enable jupyter_sagerun || true
+}
 
-echo "==> jupyter_sagerun (editable) with test and dev extras"
-# A link left by an earlier `labextension develop` (perhaps of another checkout) makes
-# pip write the shared data through it and fail: start from a clean slot.
-labext="$("$PYTHON" -c 'import sys; print(sys.prefix)')/share/jupyter/labextensions/jupyter_sagerun"
-if [[ -L "$labext" ]]; then rm -f "$labext"; fi
-# The labextension was just built, so the build hook's skip-if-exists keeps the
-# editable install from building it again.
-"$PYTHON" -m pip install --quiet --no-build-isolation -e ".[test,dev]"
-jupyter labextension develop --overwrite . >/dev/null
-jupyter server extension enable jupyter_sagerun >/dev/null 2>&1 || true
+check_installed() {
+  jupyter labextension list 2>&1 | grep -i sagerun || { echo "labextension missing"; return 1; }
+  jupyter server extension list 2>&1 | grep -i sagerun || { echo "server extension missing"; return 1; }
+}
 
-echo "==> Installed:"
-jupyter labextension list 2>&1 | grep -i sagerun || { echo "labextension missing" >&2; exit 1; }
-jupyter server extension list 2>&1 | grep -i sagerun || { echo "server extension missing" >&2; exit 1; }
+stage "Python packages (pip, JupyterLab, build tools)" python_tools
+stage "Frontend dependencies (jlpm install)" jlpm install
+stage "Frontend build (jlpm build)" jlpm build
+stage "jupyter_sagerun, editable, with test and dev extras" editable_install
+stage "Check: lab and server extensions enabled" check_installed
+echo "Set-up finished in $(($(date +%s) - _stages_started)) s"

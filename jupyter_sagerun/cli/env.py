@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..backend_process import ensure_local_backend
 from ..local.backend import LocalBackend
 from ..local.shellenv import env_vars, export_lines
 from .base import EXIT_FAILED, EXIT_OK, CommandApp
-from ..backend_process import ensure_local_backend
 
 
 class EnvApp(CommandApp):

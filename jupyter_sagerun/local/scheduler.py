@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from ..model_defaults import DEFAULT_RUN_TIMEOUT_MINUTES
 from . import processes
 from .private import open_private
 from .store import Record, Store, now
 
 ACTIVE = ("STARTING", "RUNNING", "STOPPING")
 TERMINAL = ("STOPPED", "SUCCEEDED", "FAILED")
-DEFAULT_TIMEOUT_MINUTES = 720
+DEFAULT_TIMEOUT_MINUTES = DEFAULT_RUN_TIMEOUT_MINUTES
 ENV_PREFIX = "SAGEMAKER_NOTEBOOK_PARAMETER_"
 RESTART_MESSAGE = "The local backend restarted while the run was active."
 #: The package's parent directory, so a child finds jupyter_sagerun uninstalled too.

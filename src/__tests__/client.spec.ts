@@ -72,6 +72,30 @@ describe('SageRunClient', () => {
     });
   });
 
+  it('sends domainId and projectId of stop and output in the body, as the server reads them', async () => {
+    makeRequest.mockImplementation(async () =>
+      jsonResponse(200, { id: 'r1', status: 'STOPPING', path: 'x.ipynb' })
+    );
+    await client.stopRun('r1', { domainId: 'dzd_a', projectId: 'p1' });
+    await client.exportOutput('r1', { format: 'PDF', domainId: 'dzd_a' });
+    await client.stopRun('r2');
+    const [stop, output, bare] = makeRequest.mock.calls;
+    expect(stop[0]).toBe('http://localhost:8888/lab-base/sagerun/runs/r1/stop');
+    expect(JSON.parse((stop[1] as RequestInit).body as string)).toEqual({
+      domainId: 'dzd_a',
+      projectId: 'p1'
+    });
+    expect(output[0]).toBe(
+      'http://localhost:8888/lab-base/sagerun/runs/r1/output'
+    );
+    expect(JSON.parse((output[1] as RequestInit).body as string)).toEqual({
+      format: 'PDF',
+      domainId: 'dzd_a'
+    });
+    // Nothing given: an empty body, never a null the server would refuse.
+    expect(JSON.parse((bare[1] as RequestInit).body as string)).toEqual({});
+  });
+
   it('turns a 400 into a typed error with its fields', async () => {
     makeRequest.mockResolvedValue(
       jsonResponse(400, {

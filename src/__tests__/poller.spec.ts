@@ -3,7 +3,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import { SageRunClient } from '../api/client';
 import type { Run, RunStatus } from '../api/types';
 import { isTerminal } from '../api/types';
-import { Backoff, endedSince, needsPolling } from '../model/poller';
+import { endedSince, needsPolling } from '../model/poller';
 import { RunsModel } from '../model/runsModel';
 
 const run = (
@@ -63,15 +63,6 @@ describe('terminal states', () => {
     ]);
     expect(ended.map(r => r.id)).toEqual(['a', 'c']);
   });
-
-  it('backs off while nothing changes and resets on a change', () => {
-    const b = new Backoff(1000, 5000, 2);
-    expect(b.next(false)).toBe(2000);
-    expect(b.next(false)).toBe(4000);
-    expect(b.next(false)).toBe(5000);
-    expect(b.next(true)).toBe(1000);
-    expect(b.failed()).toBe(2000);
-  });
 });
 
 describe('RunsModel polling', () => {
@@ -93,10 +84,16 @@ describe('RunsModel polling', () => {
     jest.useRealTimers();
   });
 
+  // Let the promises of a poll (and of Lumino's Poll scheduling it) settle.
   const flush = async () => {
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 20; i++) {
       await Promise.resolve();
     }
+  };
+  const advance = async (ms: number) => {
+    await flush();
+    jest.advanceTimersByTime(ms);
+    await flush();
   };
 
   it('stops polling once every shown run has ended and never fetches ended runs one by one', async () => {
@@ -117,8 +114,7 @@ describe('RunsModel polling', () => {
       items: [run('a', 'SUCCEEDED'), run('b', 'SUCCEEDED')],
       nextToken: null
     });
-    jest.advanceTimersByTime(1000);
-    await flush();
+    await advance(1000);
     expect(list).toHaveBeenCalledTimes(2);
     expect(model.items.map(r => r.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
     expect(model.polling).toBe(false);
@@ -136,8 +132,7 @@ describe('RunsModel polling', () => {
     });
     await model.reload();
     expect(model.polling).toBe(false);
-    jest.advanceTimersByTime(60000);
-    await flush();
+    await advance(60000);
     expect(list).toHaveBeenCalledTimes(1);
     model.dispose();
   });
@@ -151,12 +146,92 @@ describe('RunsModel polling', () => {
     });
     await model.reload();
     hidden = true;
-    jest.advanceTimersByTime(1000);
-    await flush();
-    jest.advanceTimersByTime(60000);
-    await flush();
+    await advance(1000);
+    await advance(60000);
     expect(list).toHaveBeenCalledTimes(1);
+    expect(model.polling).toBe(true);
+
+    // Shown again: the next tick asks again.
+    hidden = false;
+    await advance(1000);
+    expect(list).toHaveBeenCalledTimes(2);
     model.dispose();
+  });
+
+  it('waits longer while nothing changes, and the base interval again after a change', async () => {
+    list.mockResolvedValue({ items: [run('a', 'RUNNING')], nextToken: null });
+    const model = new RunsModel({
+      client,
+      pollIntervalMs: 1000,
+      isHidden: () => hidden
+    });
+    await model.reload();
+    expect(model.pollIntervalMs).toBe(1000);
+    await advance(1000);
+    expect(list).toHaveBeenCalledTimes(2);
+    expect(model.pollIntervalMs).toBe(1500);
+    await advance(1499);
+    expect(list).toHaveBeenCalledTimes(2);
+    await advance(1);
+    expect(list).toHaveBeenCalledTimes(3);
+    expect(model.pollIntervalMs).toBe(2250);
+
+    list.mockResolvedValue({ items: [run('a', 'STOPPING')], nextToken: null });
+    await advance(2250);
+    expect(list).toHaveBeenCalledTimes(4);
+    expect(model.pollIntervalMs).toBe(1000);
+
+    // A new interval from the settings applies from the tick already scheduled
+    // on; a base above the idle limit is never shortened.
+    model.pollIntervalMs = 120000;
+    expect(model.pollIntervalMs).toBe(120000);
+    await advance(1000);
+    expect(list).toHaveBeenCalledTimes(5);
+    await advance(119999);
+    expect(list).toHaveBeenCalledTimes(5);
+    await advance(1);
+    expect(list).toHaveBeenCalledTimes(6);
+    expect(model.pollIntervalMs).toBe(120000);
+    model.dispose();
+  });
+
+  it('backs off after a failed poll, shows the error, and recovers', async () => {
+    list.mockResolvedValueOnce({
+      items: [run('a', 'RUNNING')],
+      nextToken: null
+    });
+    const model = new RunsModel({
+      client,
+      pollIntervalMs: 1000,
+      isHidden: () => hidden
+    });
+    await model.reload();
+    list.mockRejectedValueOnce(new Error('connection refused'));
+    await advance(1000);
+    expect(list).toHaveBeenCalledTimes(2);
+    expect(model.error?.message).toContain('connection refused');
+    // Lumino's Poll waits between one and two intervals after a failure.
+    list.mockResolvedValue({ items: [run('a', 'RUNNING')], nextToken: null });
+    await advance(999);
+    expect(list).toHaveBeenCalledTimes(2);
+    await advance(1001);
+    expect(list).toHaveBeenCalledTimes(3);
+    expect(model.error).toBeNull();
+    model.dispose();
+  });
+
+  it('stops its poll when disposed', async () => {
+    list.mockResolvedValue({ items: [run('a', 'RUNNING')], nextToken: null });
+    const model = new RunsModel({
+      client,
+      pollIntervalMs: 1000,
+      isHidden: () => hidden
+    });
+    await model.reload();
+    model.dispose();
+    await advance(60000);
+    expect(list).toHaveBeenCalledTimes(1);
+    expect(model.polling).toBe(false);
   });
 
   it('notifies once when a run started here ends, and fetches only unended stragglers', async () => {
@@ -176,16 +251,14 @@ describe('RunsModel polling', () => {
       items: [run('mine', 'RUNNING', '2026-11-26T23:59:00Z')],
       nextToken: null
     });
-    jest.advanceTimersByTime(0);
-    await flush();
+    await advance(0);
     expect(ended).toEqual([]);
 
     list.mockResolvedValueOnce({
       items: [run('mine', 'SUCCEEDED', '2026-11-26T23:59:00Z')],
       nextToken: null
     });
-    jest.advanceTimersByTime(1000);
-    await flush();
+    await advance(1000);
     expect(ended.map(r => `${r.id}:${r.status}`)).toEqual(['mine:SUCCEEDED']);
     expect(model.polling).toBe(false);
     expect(get).not.toHaveBeenCalled();
@@ -242,8 +315,7 @@ describe('RunsModel polling', () => {
     second.runEnded.connect((_, r) => ended.push(r.id));
     get.mockResolvedValue(run('mine', 'FAILED'));
     await second.reload();
-    jest.advanceTimersByTime(1000);
-    await flush();
+    await advance(1000);
     expect(ended).toEqual(['mine']);
     expect(JSON.parse(store.get('jupyter_sagerun:tracked-runs')!)).toEqual({});
     second.dispose();

@@ -54,7 +54,8 @@ describe('RunForm', () => {
         profile: null,
         stagingS3Uri: null,
         endpointUrl: null,
-        sources: {}
+        sources: {},
+        vpc: { subnetIds: [], securityGroupIds: [] }
       },
       contextError: null,
       notebookPath: 'nb.ipynb',

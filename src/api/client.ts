@@ -4,15 +4,18 @@ import { ServerConnection } from '@jupyterlab/services';
 import { NETWORK_ERROR_STATUS, SageRunApiError } from './errors';
 import type {
   ErrorBody,
+  FullRun,
   ICellSource,
+  ListNotebooksQuery,
   ListNotebooksResponse,
   ListRunsQuery,
   ListRunsResponse,
   OutputFormat,
+  OutputRequest,
   OutputResponse,
-  Run,
   RunContext,
-  StartRunRequest
+  StartRunRequest,
+  StopRequest
 } from './types';
 
 type Query = { [key: string]: string | number | boolean | null | undefined };
@@ -36,21 +39,14 @@ export class SageRunClient {
     return this.request<RunContext>('GET', ['context'], { query });
   }
 
-  listNotebooks(
-    query: {
-      domainId?: string;
-      projectId?: string;
-      nextToken?: string;
-      maxResults?: number;
-    } = {}
-  ) {
+  listNotebooks(query: ListNotebooksQuery = {}) {
     return this.request<ListNotebooksResponse>('GET', ['notebooks'], {
       query
     });
   }
 
   startRun(body: StartRunRequest) {
-    return this.request<Run>('POST', ['runs'], { body });
+    return this.request<FullRun>('POST', ['runs'], { body });
   }
 
   listRuns(query: ListRunsQuery = {}) {
@@ -63,7 +59,7 @@ export class SageRunClient {
     runId: string,
     options: { domainId?: string; revealParameters?: boolean } = {}
   ) {
-    return this.request<Run>('GET', ['runs', runId], {
+    return this.request<FullRun>('GET', ['runs', runId], {
       query: {
         domainId: options.domainId,
         reveal: options.revealParameters ? 'parameters' : undefined
@@ -71,20 +67,23 @@ export class SageRunClient {
     });
   }
 
-  stopRun(runId: string, options: { domainId?: string } = {}) {
-    return this.request<Run>('POST', ['runs', runId, 'stop'], {
-      query: { domainId: options.domainId },
-      body: {}
-    });
+  /** The server reads `domainId`/`projectId` of stop from the body only. */
+  stopRun(runId: string, options: StopRequest = {}) {
+    const body: StopRequest = definedOnly(options);
+    return this.request<FullRun>('POST', ['runs', runId, 'stop'], { body });
   }
 
+  /** The server reads `domainId`/`projectId` of output from the body only. */
   exportOutput(
     runId: string,
-    options: { format?: OutputFormat; domainId?: string } = {}
+    options: { format?: OutputFormat } & Omit<OutputRequest, 'format'> = {}
   ) {
+    const body: OutputRequest = definedOnly({
+      ...options,
+      format: options.format ?? 'IPYNB'
+    });
     return this.request<OutputResponse>('POST', ['runs', runId, 'output'], {
-      query: { domainId: options.domainId },
-      body: { format: options.format ?? 'IPYNB' }
+      body
     });
   }
 
@@ -173,6 +172,16 @@ export class SageRunClient {
     }
     return parseResponse<T>(response);
   }
+}
+
+/**
+ * The fields that have a value: a body names a field or leaves it out (the
+ * server answers `null` with a 400 naming it).
+ */
+function definedOnly<T extends object>(fields: T): T {
+  return Object.fromEntries(
+    Object.entries(fields).filter(([, v]) => v !== undefined && v !== null)
+  ) as T;
 }
 
 /** Turn a response into its JSON body or a `SageRunApiError`. */

@@ -25,7 +25,8 @@ export const LIMITS = {
   timeout: {
     min: raw.runTimeoutInMinutes.min,
     max: raw.runTimeoutInMinutes.max,
-    default: raw.runTimeoutInMinutes.default ?? raw.runTimeoutInMinutes.max / 2
+    /** The service's default when a run names none (the model's documentation). */
+    default: raw.runTimeoutInMinutes.default
   },
   parameters: {
     maxEntries: raw.parameters.maxEntries,

@@ -1,169 +1,71 @@
 /**
- * Types mirroring the REST contract of the server extension (DEVELOPERS.md,
- * api/openapi.yaml). Field names follow the DataZone API (camelCase).
+ * The REST contract's types under friendly names. Every shape comes from
+ * `./schema.ts`, which `jlpm build:types` generates from api/openapi.yaml (the
+ * source of truth; CI checks the generated file is current): change the spec,
+ * never a type here.
  */
+import type { components, operations } from './schema';
 
-export type RunStatus =
-  | 'QUEUED'
-  | 'STARTING'
-  | 'RUNNING'
-  | 'STOPPING'
-  | 'STOPPED'
-  | 'SUCCEEDED'
-  | 'FAILED';
+type Schemas = components['schemas'];
 
-export type NetworkAccessType = 'PUBLIC_INTERNET_ONLY' | 'VPC_ONLY';
+export type RunStatus = Schemas['RunStatus'];
+export type ValueSource = Schemas['Source'];
 
-export type TriggerSourceType = 'MANUAL' | 'SCHEDULED' | 'WORKFLOW';
+export type RunContext = Schemas['Context'];
 
-export type ValueSource =
-  | 'request'
-  | 'config'
-  | 'metadata'
-  | 'environment'
-  | 'default'
-  | 'local';
+export type SmusNotebook = Schemas['Notebook'];
+export type ListNotebooksResponse = Schemas['NotebookList'];
+export type ListNotebooksQuery = NonNullable<
+  operations['listNotebooks']['parameters']['query']
+>;
 
-export interface RunContext {
-  backend: 'local' | 'aws';
-  domainId: string | null;
-  projectId: string | null;
-  region: string | null;
-  profile: string | null;
-  stagingS3Uri: string | null;
-  endpointUrl: string | null;
-  sources: { [key: string]: ValueSource | string | null };
-  vpc?: { subnetIds?: string[]; securityGroupIds?: string[]; vpcId?: string };
-}
-
-export interface SmusNotebook {
-  id: string;
-  name: string;
-  status: string;
-  createdAt?: string;
-  updatedAt?: string;
-  path?: string;
-}
-
-export interface Page<T> {
-  items: T[];
-  nextToken?: string | null;
-}
-
-export type ListNotebooksResponse = Page<SmusNotebook>;
-
-export interface ComputeConfiguration {
-  instanceType?: string;
-  environmentVersion?: string;
-}
-
-export interface NetworkConfiguration {
-  networkAccessType: NetworkAccessType;
-  vpcId?: string;
-  subnetIds?: string[];
-  securityGroupIds?: string[];
-}
-
-export interface TimeoutConfiguration {
-  runTimeoutInMinutes?: number;
-}
-
-export interface NotificationConfiguration {
-  notifyOn: RunStatus[];
-}
-
-export interface TriggerSource {
-  type?: TriggerSourceType;
-  name?: string;
-}
-
-export type StringMap = { [key: string]: string };
-
+export type ComputeConfiguration = Schemas['ComputeConfiguration'];
+export type NetworkConfiguration = Schemas['NetworkConfiguration'];
+export type NetworkAccessType = NonNullable<
+  NetworkConfiguration['networkAccessType']
+>;
+export type TimeoutConfiguration = Schemas['TimeoutConfiguration'];
+export type NotificationConfiguration = Schemas['NotificationConfiguration'];
+export type TriggerSource = Schemas['TriggerSource'];
+export type TriggerSourceType = NonNullable<TriggerSource['type']>;
+export type StringMap = Schemas['StringMap'];
 /** DataZone's EnvironmentConfig: set on the notebook (UpdateNotebook) before a run. */
-export interface EnvironmentConfiguration {
-  imageVersion?: string;
-  packageConfig?: {
-    packageManager: 'UV';
-    /** requirements.txt style: one requirement a line. */
-    packageSpecification?: string;
-  };
-}
+export type EnvironmentConfiguration = Schemas['EnvironmentConfiguration'];
 
-export interface RunSettings {
-  computeConfiguration?: ComputeConfiguration;
-  networkConfiguration?: NetworkConfiguration;
-  timeoutConfiguration?: TimeoutConfiguration;
-  notificationConfiguration?: NotificationConfiguration;
-  scheduleIdentifier?: string;
-  triggerSource?: TriggerSource;
-  metadata?: StringMap;
-  environmentConfiguration?: EnvironmentConfiguration;
-}
+export type StartRunRequest = Schemas['StartRunRequest'];
 
-export interface StartRunRequest extends RunSettings {
-  /** A workspace notebook (synced before the run) ... */
-  path?: string;
-  /** ... or an existing SMUS notebook. */
-  notebookId?: string;
-  domainId?: string;
-  projectId?: string;
-  clientToken?: string;
-  parameters?: StringMap;
-}
+/** The run settings of a request that the form and presets edit. */
+export type RunSettings = Pick<
+  StartRunRequest,
+  | 'computeConfiguration'
+  | 'networkConfiguration'
+  | 'timeoutConfiguration'
+  | 'notificationConfiguration'
+  | 'scheduleIdentifier'
+  | 'triggerSource'
+  | 'metadata'
+  | 'environmentConfiguration'
+>;
 
-export interface Run extends RunSettings {
-  id: string;
-  domainId: string;
-  owningProjectId: string;
-  notebookId: string;
-  status: RunStatus;
-  scheduleId?: string;
-  parameterNames?: string[];
-  /** Only present when the run was fetched with `reveal=parameters`. */
-  parameters?: StringMap;
-  error?: { message: string };
-  createdAt: string;
-  updatedAt?: string;
-  startedAt?: string;
-  completedAt?: string;
-  createdBy?: string;
-  path?: string;
-}
+/**
+ * A run as the panel holds it: a list item (DataZone's summary), or a full run
+ * (POST, GET one, stop), which adds `parameterNames` and the settings.
+ */
+export type Run = Schemas['RunSummary'];
+/** A run as POST, GET one and stop answer it. */
+export type FullRun = Schemas['Run'];
+export type ListRunsResponse = Schemas['RunList'];
+export type ListRunsQuery = NonNullable<
+  operations['listRuns']['parameters']['query']
+>;
 
-export type ListRunsResponse = Page<Run>;
+export type StopRequest = Schemas['StopRequest'];
+export type OutputRequest = Schemas['OutputRequest'];
+export type OutputFormat = NonNullable<OutputRequest['format']>;
+export type OutputResponse = Schemas['OutputResult'];
 
-export interface ListRunsQuery {
-  notebookId?: string;
-  path?: string;
-  status?: RunStatus;
-  nextToken?: string;
-  maxResults?: number;
-  domainId?: string;
-  projectId?: string;
-}
-
-export type OutputFormat = 'IPYNB' | 'PDF';
-
-export interface OutputResponse {
-  path: string;
-  /** `run`: the run's own result; `latestExport`: the notebook's latest export. */
-  resultOf: 'run' | 'latestExport';
-}
-
-export interface FieldError {
-  path: string;
-  message: string;
-}
-
-export interface ErrorBody {
-  error: {
-    code: string;
-    message: string;
-    fields?: FieldError[];
-    retryable?: boolean;
-    requestId?: string | null;
-  };
-}
+export type ErrorBody = Schemas['Error'];
+export type FieldError = ErrorBody['error']['fields'][number];
 
 export const TERMINAL_STATES: ReadonlySet<RunStatus> = new Set<RunStatus>([
   'STOPPED',

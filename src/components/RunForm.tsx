@@ -210,6 +210,48 @@ export function RunForm(props: IRunFormProps): JSX.Element {
       noValidate
       aria-busy={phase !== null}
     >
+      {/*
+        The actions stay in view at the top of the form: JupyterLab's toasts float
+        over the lower right, where a footer would sit.
+      */}
+      <div className="jp-SageRun-actions" data-testid="sagerun-actions">
+        {phase ? (
+          <span
+            className="jp-SageRun-progress"
+            role="status"
+            data-testid="sagerun-progress"
+          >
+            <span className="jp-SageRun-spinner" aria-hidden="true" />
+            {phase === 'saving'
+              ? trans.__('Saving the notebook…')
+              : trans.__(
+                  'Syncing the notebook and starting the run… %1 s',
+                  elapsed
+                )}
+          </span>
+        ) : invalid ? (
+          <span className="jp-SageRun-hint">
+            {trans.__('Fix the fields marked in red to run.')}
+          </span>
+        ) : null}
+        <button
+          type="button"
+          className="jp-mod-styled jp-mod-reject"
+          data-testid="sagerun-cancel"
+          onClick={props.onCancel}
+        >
+          {trans.__('Cancel')}
+        </button>
+        <button
+          type="submit"
+          className="jp-mod-styled jp-mod-accept"
+          data-testid="sagerun-submit"
+          disabled={!canSubmit}
+          title={trans.__('Ctrl+Enter in any field')}
+        >
+          {dirty ? trans.__('Save and run') : trans.__('Run')}
+        </button>
+      </div>
       <ContextLine
         trans={trans}
         context={props.context}
@@ -327,44 +369,6 @@ export function RunForm(props: IRunFormProps): JSX.Element {
           ) : null}
         </div>
       ) : null}
-      <div className="jp-SageRun-actions">
-        {phase ? (
-          <span
-            className="jp-SageRun-progress"
-            role="status"
-            data-testid="sagerun-progress"
-          >
-            <span className="jp-SageRun-spinner" aria-hidden="true" />
-            {phase === 'saving'
-              ? trans.__('Saving the notebook…')
-              : trans.__(
-                  'Syncing the notebook and starting the run… %1 s',
-                  elapsed
-                )}
-          </span>
-        ) : invalid ? (
-          <span className="jp-SageRun-hint">
-            {trans.__('Fix the fields marked in red to run.')}
-          </span>
-        ) : null}
-        <button
-          type="button"
-          className="jp-mod-styled jp-mod-reject"
-          data-testid="sagerun-cancel"
-          onClick={props.onCancel}
-        >
-          {trans.__('Cancel')}
-        </button>
-        <button
-          type="submit"
-          className="jp-mod-styled jp-mod-accept"
-          data-testid="sagerun-submit"
-          disabled={!canSubmit}
-          title={trans.__('Ctrl+Enter in any field')}
-        >
-          {dirty ? trans.__('Save and run') : trans.__('Run')}
-        </button>
-      </div>
     </form>
   );
 }

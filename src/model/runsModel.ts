@@ -1,10 +1,11 @@
 import { ISignal, Signal } from '@lumino/signaling';
 import { IDisposable } from '@lumino/disposable';
+import { Poll } from '@lumino/polling';
 
 import type { SageRunClient } from '../api/client';
 import { SageRunApiError } from '../api/errors';
 import { isTerminal, Run, RunStatus } from '../api/types';
-import { Backoff, needsPolling } from './poller';
+import { needsPolling } from './poller';
 import { TrackedRuns } from './trackedRuns';
 
 export type RunScope = 'notebook' | 'all';
@@ -16,10 +17,19 @@ export interface RunFilters {
 
 export const PAGE_SIZE = 20;
 
+/** The longest wait between two polls while nothing changes (unless the base is longer). */
+const MAX_IDLE_INTERVAL_MS = 30000;
+/** How much longer each poll waits that saw no change. */
+const IDLE_GROWTH = 1.5;
+/** After a failed poll: Lumino's Poll backs off by this factor, up to the max. */
+const ERROR_GROWTH = 2;
+const ERROR_MAX_INTERVAL_MS = 60000;
+
 export interface IRunsModelOptions {
   client: SageRunClient;
-  pollIntervalMs?: number;
-  /** Defaults to `document.hidden`. */
+  /** The base poll interval: the `pollIntervalSeconds` setting (schema/plugin.json). */
+  pollIntervalMs: number;
+  /** Whether the page is hidden (the poll stands by); defaults to `document.hidden`. */
   isHidden?: () => boolean;
   /**
    * Where the ids of runs started from this tab survive a page reload
@@ -36,13 +46,22 @@ export interface IRunsModelOptions {
 export class RunsModel implements IDisposable {
   constructor(options: IRunsModelOptions) {
     this.client = options.client;
-    this._backoff = new Backoff(options.pollIntervalMs ?? 3000);
-    this._isHidden =
+    this._baseMs = options.pollIntervalMs;
+    const isHidden =
       options.isHidden ??
       (() => typeof document !== 'undefined' && document.hidden);
-    if (typeof document !== 'undefined') {
-      document.addEventListener('visibilitychange', this._onVisibility);
-    }
+    this._poll = new Poll({
+      auto: false,
+      name: 'jupyter_sagerun:runs',
+      factory: () => this._tick(),
+      frequency: {
+        interval: this._baseMs,
+        backoff: ERROR_GROWTH,
+        max: Math.max(ERROR_MAX_INTERVAL_MS, this._baseMs)
+      },
+      // Skip ticks (without a request) while the page is hidden.
+      standby: () => isHidden()
+    });
     this._tracked = new TrackedRuns(options.storage ?? null);
   }
 
@@ -88,11 +107,18 @@ export class RunsModel implements IDisposable {
   }
   /** Whether a poll is scheduled. */
   get polling(): boolean {
-    return this._timer !== null;
+    const { phase } = this._poll.state;
+    return phase !== 'stopped' && phase !== 'constructed' && !this._disposed;
+  }
+
+  /** The current wait between two polls (grows while nothing changes). */
+  get pollIntervalMs(): number {
+    return this._poll.frequency.interval;
   }
 
   set pollIntervalMs(ms: number) {
-    this._backoff = new Backoff(ms);
+    this._baseMs = ms;
+    this._setInterval(ms);
   }
 
   setFilters(filters: Partial<RunFilters>): Promise<void> {
@@ -114,8 +140,7 @@ export class RunsModel implements IDisposable {
   track(run: Run): void {
     this._tracked.add(run);
     this._merge([run], true);
-    this._backoff.reset();
-    this._schedule(0);
+    this._pollIn(0);
   }
 
   isTracked(id: string): boolean {
@@ -126,8 +151,7 @@ export class RunsModel implements IDisposable {
   update(run: Run): void {
     this._merge([run], false);
     this._observe([run]);
-    this._backoff.reset();
-    this._schedule(this._backoff.delay);
+    this._pollIn(this._baseMs);
   }
 
   /** Load the first page again. */
@@ -152,8 +176,7 @@ export class RunsModel implements IDisposable {
       if (generation === this._generation) {
         this._loading = false;
         this._changed.emit();
-        this._backoff.reset();
-        this._schedule(this._backoff.delay);
+        this._pollIn(this._baseMs);
       }
     }
   }
@@ -182,7 +205,7 @@ export class RunsModel implements IDisposable {
     } finally {
       this._loading = false;
       this._changed.emit();
-      this._schedule(this._backoff.delay);
+      this._pollIn(this.pollIntervalMs);
     }
   }
 
@@ -235,10 +258,7 @@ export class RunsModel implements IDisposable {
       return;
     }
     this._disposed = true;
-    this._clearTimer();
-    if (typeof document !== 'undefined') {
-      document.removeEventListener('visibilitychange', this._onVisibility);
-    }
+    this._poll.dispose();
     Signal.clearData(this);
   }
 
@@ -246,46 +266,56 @@ export class RunsModel implements IDisposable {
     return needsPolling(this._items) || needsPolling(this._tracked.statuses());
   }
 
-  private _schedule(delay: number): void {
-    this._clearTimer();
-    if (this._disposed || !this._shouldPoll()) {
+  /**
+   * Poll once after `ms`, or stop polling when every run shown or followed
+   * has ended.
+   */
+  private _pollIn(ms: number): void {
+    if (this._disposed) {
       return;
     }
-    this._timer = setTimeout(() => {
-      this._timer = null;
-      void this._tick();
-    }, delay);
+    if (!this._shouldPoll()) {
+      void this._poll.stop();
+      return;
+    }
+    this._setInterval(this._baseMs);
+    void this._poll.schedule({ interval: ms, phase: 'refreshed' });
   }
 
+  private _setInterval(ms: number): void {
+    const max = Math.max(ERROR_MAX_INTERVAL_MS, this._baseMs);
+    this._poll.frequency = {
+      interval: Math.min(Math.round(ms), max),
+      backoff: ERROR_GROWTH,
+      max
+    };
+  }
+
+  /**
+   * The poll's factory. Its next interval is set here: the base one after a
+   * change, a longer one (up to a limit) while nothing changes. A failure is
+   * rethrown so that the Poll backs off.
+   */
   private async _tick(): Promise<void> {
-    if (this._isHidden()) {
-      // Resumed by the visibilitychange listener.
-      this._pausedByVisibility = true;
-      return;
-    }
+    let changed: boolean;
     try {
-      const changed = await this.poll();
-      this._schedule(this._backoff.next(changed));
+      changed = await this.poll();
     } catch (e) {
       this._error = asApiError(e);
       this._changed.emit();
-      this._schedule(this._backoff.failed());
+      throw e;
     }
-  }
-
-  private _onVisibility = (): void => {
-    if (!this._isHidden() && this._pausedByVisibility) {
-      this._pausedByVisibility = false;
-      this._backoff.reset();
-      this._schedule(0);
+    if (!this._shouldPoll()) {
+      // Stopping from inside the factory: the Poll drops this tick's own follow-up.
+      void this._poll.stop();
+      return;
     }
-  };
-
-  private _clearTimer(): void {
-    if (this._timer !== null) {
-      clearTimeout(this._timer);
-      this._timer = null;
-    }
+    // (Never below the base interval, which the settings may put above the limit.)
+    const idle = Math.max(
+      this._baseMs,
+      Math.min(this.pollIntervalMs * IDLE_GROWTH, MAX_IDLE_INTERVAL_MS)
+    );
+    this._setInterval(changed ? this._baseMs : idle);
   }
 
   private _fetchPage(nextToken?: string) {
@@ -349,12 +379,10 @@ export class RunsModel implements IDisposable {
   private _filters: RunFilters = { scope: 'all', status: '' };
   private _notebookPath: string | null = null;
   private _tracked: TrackedRuns;
-  private _backoff: Backoff;
-  private _timer: ReturnType<typeof setTimeout> | null = null;
+  private _poll: Poll<void, unknown, 'standby'>;
+  private _baseMs: number;
   private _generation = 0;
-  private _pausedByVisibility = false;
   private _disposed = false;
-  private _isHidden: () => boolean;
   private _changed = new Signal<this, void>(this);
   private _runEnded = new Signal<this, Run>(this);
 }

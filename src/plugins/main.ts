@@ -14,7 +14,7 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
-import type { Run } from '../api/types';
+import type { Run, RunContext } from '../api/types';
 import { runRemotelyIcon } from '../icons';
 import {
   DEFAULT_SETTINGS,
@@ -23,6 +23,7 @@ import {
   presetFromState,
   RunFormState
 } from '../model/formState';
+import { runCaption } from '../model/messages';
 import { asApiError } from '../model/runsModel';
 import {
   CommandIDs,
@@ -160,14 +161,22 @@ export const mainPlugin: JupyterFrontEndPlugin<void> = {
       app.shell.activateById(main.id);
     };
 
+    // Where a run goes, once the server has said (GET sagerun/context).
+    let destination: RunContext | null = null;
+    void runs.client
+      .getContext()
+      .then(context => {
+        destination = context;
+        app.commands.notifyCommandChanged(CommandIDs.runRemotely);
+        app.commands.notifyCommandChanged(CommandIDs.runRemotelyFile);
+      })
+      .catch(() => undefined);
+    const caption = () => runCaption(destination, trans);
+
+    // One label in the toolbar (schema/plugin.json gives it there), menus and palette.
     app.commands.addCommand(CommandIDs.runRemotely, {
-      label: args =>
-        args.toolbar
-          ? trans.__('Run remotely')
-          : trans.__('Run Notebook Remotely'),
-      caption: trans.__(
-        'Run this notebook on SageMaker Unified Studio compute (or the local backend)'
-      ),
+      label: trans.__('Run remotely'),
+      caption,
       icon: runRemotelyIcon,
       isEnabled: () => !!tracker?.currentWidget,
       execute: () => {
@@ -194,10 +203,8 @@ export const mainPlugin: JupyterFrontEndPlugin<void> = {
     };
 
     app.commands.addCommand(CommandIDs.runRemotelyFile, {
-      label: trans.__('Run Remotely…'),
-      caption: trans.__(
-        'Run this notebook on SageMaker Unified Studio compute'
-      ),
+      label: trans.__('Run remotely'),
+      caption,
       icon: runRemotelyIcon,
       isVisible: () => selectedNotebook() !== null,
       execute: () => {
@@ -209,7 +216,7 @@ export const mainPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     app.commands.addCommand(CommandIDs.runAgain, {
-      label: trans.__('Run Again Remotely'),
+      label: trans.__('Run again remotely'),
       caption: trans.__('Open the run form with the settings of this run'),
       icon: runRemotelyIcon,
       execute: async args => {

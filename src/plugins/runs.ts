@@ -36,30 +36,34 @@ export const runsPlugin: JupyterFrontEndPlugin<ISageRunRuns> = {
   description: 'The Remote runs panel: lists and follows remote notebook runs.',
   autoStart: true,
   provides: ISageRunRuns,
-  optional: [
-    ITranslator,
-    ILayoutRestorer,
-    INotebookTracker,
-    IDocumentManager,
-    ISettingRegistry
-  ],
-  activate: (
+  // The settings hold the poll interval's one default (schema/plugin.json).
+  requires: [ISettingRegistry],
+  optional: [ITranslator, ILayoutRestorer, INotebookTracker, IDocumentManager],
+  activate: async (
     app: JupyterFrontEnd,
+    settingRegistry: ISettingRegistry,
     translator: ITranslator | null,
     restorer: ILayoutRestorer | null,
     tracker: INotebookTracker | null,
-    docManager: IDocumentManager | null,
-    settingRegistry: ISettingRegistry | null
-  ): ISageRunRuns => {
+    docManager: IDocumentManager | null
+  ): Promise<ISageRunRuns> => {
     const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
     const client = new SageRunClient({
       serverSettings: app.serviceManager.serverSettings
     });
+    const settings = await settingRegistry.load(PLUGIN_ID);
+    const pollIntervalMs = () =>
+      1000 * (settings.get('pollIntervalSeconds').composite as number);
     const model = new RunsModel({
       client,
+      pollIntervalMs: pollIntervalMs(),
       storage: typeof sessionStorage !== 'undefined' ? sessionStorage : null
     });
-    let notifyWhenRunEnds = true;
+    const notifyWhenRunEnds = () =>
+      settings.get('notifyWhenRunEnds').composite as boolean;
+    settings.changed.connect(() => {
+      model.pollIntervalMs = pollIntervalMs();
+    });
 
     const openResult = async (
       runId: string,
@@ -148,7 +152,7 @@ export const runsPlugin: JupyterFrontEndPlugin<ISageRunRuns> = {
     void model.reload();
 
     model.runEnded.connect((_, run) => {
-      if (!notifyWhenRunEnds) {
+      if (!notifyWhenRunEnds()) {
         return;
       }
       const view = {
@@ -185,25 +189,6 @@ export const runsPlugin: JupyterFrontEndPlugin<ISageRunRuns> = {
         });
       }
     });
-
-    if (settingRegistry) {
-      settingRegistry
-        .load(PLUGIN_ID)
-        .then(settings => {
-          const apply = () => {
-            model.pollIntervalMs =
-              1000 *
-              ((settings.get('pollIntervalSeconds').composite as number) ?? 3);
-            notifyWhenRunEnds =
-              (settings.get('notifyWhenRunEnds').composite as boolean) ?? true;
-          };
-          apply();
-          settings.changed.connect(apply);
-        })
-        .catch(reason =>
-          console.warn('jupyter_sagerun: could not load settings', reason)
-        );
-    }
 
     app.commands.addCommand(CommandIDs.openRunsPanel, {
       label: trans.__('Show Remote Runs'),

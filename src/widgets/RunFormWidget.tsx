@@ -222,16 +222,15 @@ export class RunFormWidget extends ReactWidget {
         state.notebookId = rerun.notebookId;
       }
     }
-    // VPC fields start from the SMUS context where it gives them.
+    // Subnets and security groups start from the SMUS context where it gives
+    // them; the context has no VPC id (the space metadata does not say), so that
+    // field stays as the user, a preset or a rerun fills it.
     if (ctx?.vpc) {
       if (!state.subnetIds && ctx.vpc.subnetIds?.length) {
         state.subnetIds = ctx.vpc.subnetIds.join(', ');
       }
       if (!state.securityGroupIds && ctx.vpc.securityGroupIds?.length) {
         state.securityGroupIds = ctx.vpc.securityGroupIds.join(', ');
-      }
-      if (!state.vpcId && ctx.vpc.vpcId) {
-        state.vpcId = ctx.vpc.vpcId;
       }
     }
     this._loaded = {

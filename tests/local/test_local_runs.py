@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from jupyter_sagerun.local import processes, runner
+from jupyter_sagerun.model_defaults import DEFAULT_RUN_TIMEOUT_MINUTES
 
 from .localkit import (
     DOMAIN,
@@ -186,3 +187,12 @@ def test_the_runner_decodes_values_and_falls_back_to_python3() -> None:
     missing = {"metadata": {"kernelspec": {"name": "no-such-kernel", "language": "python"}}}
     assert runner.kernel_for(missing) == ("python3", "python")
     assert runner.kernel_for({}) == ("python3", "python")
+
+
+def test_a_run_that_names_no_timeout_gets_the_documented_default(paused: Local) -> None:
+    notebook_id = paused.import_notebook(notebook("x = 1"))
+    run = paused.start_run(notebook_id)
+    got = paused.get_run(run["id"])
+    assert got["timeoutConfiguration"]["runTimeoutInMinutes"] == DEFAULT_RUN_TIMEOUT_MINUTES
+    named = paused.start_run(notebook_id, timeoutConfiguration={"runTimeoutInMinutes": 61})
+    assert paused.get_run(named["id"])["timeoutConfiguration"]["runTimeoutInMinutes"] == 61

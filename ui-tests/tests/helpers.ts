@@ -178,22 +178,24 @@ export async function screenshotWhole(
       width: original.width,
       height: Math.min(original.height + overflow + 16, 3000)
     });
-    await page.waitForTimeout(500);
+    await nextFrames(page);
   }
   await target.screenshot({ path: file, animations: 'disabled' });
   if (original && overflow > 0) {
     await page.setViewportSize(original);
-    await page.waitForTimeout(300);
+    await nextFrames(page);
   }
 }
 
-/** The Run remotely toolbar button of the notebook in front. */
+/** The accessible name of the toolbar button (its visible label comes first). */
+export const RUN_REMOTELY = /^Run remotely/;
+
+/** The Run remotely toolbar button of the notebook in front, by role and name. */
 export function toolbarButton(page: Page): Locator {
   return page
-    .locator(
-      '.jp-NotebookPanel:not(.lm-mod-hidden) [data-jp-item-name="run-remotely"]'
-    )
-    .first();
+    .locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-NotebookPanel-toolbar')
+    .first()
+    .getByRole('button', { name: RUN_REMOTELY });
 }
 
 /** Click Run remotely on the notebook in front and wait for the form. */
@@ -210,19 +212,12 @@ export async function openFormFromToolbar(page: Page): Promise<Locator> {
     if (await opener.isVisible()) {
       await opener.click();
       button = page
-        .locator(
-          '.jp-Toolbar-responsive-popup [data-jp-item-name="run-remotely"]'
-        )
-        .first();
+        .locator('.jp-Toolbar-responsive-popup')
+        .getByRole('button', { name: RUN_REMOTELY });
     }
   }
   await expect(button).toBeVisible();
-  const clickable = button.locator('button, jp-button').first();
-  if (await clickable.count()) {
-    await clickable.click();
-  } else {
-    await button.click();
-  }
+  await button.click();
   const form = byTestId(page, 'sagerun-form');
   await expect(form).toBeVisible();
   return form;
@@ -388,6 +383,41 @@ export async function showRunsPanel(page: Page): Promise<Locator> {
 export function runRow(page: Page, runId: string): Locator {
   return page.locator(
     `[data-testid="sagerun-run-row"][data-run-id="${runId}"]`
+  );
+}
+
+/**
+ * Count the POSTs to `sagerun/runs` the page sends from now on, and how many of
+ * them have no answer yet.
+ */
+export function recordRunPosts(page: Page): { sent: number; pending: number } {
+  const counts = { sent: 0, pending: 0 };
+  const isRunPost = (request: { method(): string; url(): string }) =>
+    request.method() === 'POST' &&
+    /\/sagerun\/runs(\?[^/]*)?$/.test(request.url());
+  page.on('request', request => {
+    if (isRunPost(request)) {
+      counts.sent++;
+      counts.pending++;
+    }
+  });
+  const settled = (request: { method(): string; url(): string }) => {
+    if (isRunPost(request)) {
+      counts.pending--;
+    }
+  };
+  page.on('requestfinished', settled);
+  page.on('requestfailed', settled);
+  return counts;
+}
+
+/** Wait until the browser has rendered two more frames (React has committed). */
+export async function nextFrames(page: Page): Promise<void> {
+  await page.evaluate(
+    () =>
+      new Promise<void>(resolve =>
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve()))
+      )
   );
 }
 

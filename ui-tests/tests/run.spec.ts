@@ -127,9 +127,13 @@ test.describe('Run remotely', () => {
       Math.abs(errorBox!.y - (fieldBox!.y + fieldBox!.height))
     ).toBeLessThan(120);
 
-    // Forcing a click on the disabled button starts nothing.
+    // Forcing a click on the disabled button starts nothing: no request leaves the
+    // page and the form shows no progress once the browser has rendered the click.
+    const posts = h.recordRunPosts(page);
     await submit.click({ force: true, timeout: 2000 }).catch(() => undefined);
-    await page.waitForTimeout(2000);
+    await h.nextFrames(page);
+    await expect(form.locator('[data-testid="sagerun-progress"]')).toHaveCount(0);
+    expect(posts.sent).toBe(0);
     expect(await h.runsOf(page, nbPath)).toHaveLength(0);
     await expect(form).toBeVisible();
 
@@ -181,7 +185,8 @@ test.describe('Run remotely', () => {
     await expect(form).toBeHidden({ timeout: 60 * 1000 });
     expect(tokens).toHaveLength(2);
     expect(tokens[1]).toBe(tokens[0]);
-    await page.waitForTimeout(2000);
+    // Both POSTs have been answered (the form closed on the second answer): the
+    // server has nothing left to start.
     expect(await h.runsOf(page, nbPath)).toHaveLength(1);
   });
 
@@ -247,12 +252,15 @@ test.describe('Run remotely', () => {
   });
 
   test('a double click on submit starts one run', async ({ page, tmpPath }) => {
-    const { nbPath, submit } = await h.openFormOn(page, tmpPath);
+    const { nbPath, form, submit } = await h.openFormOn(page, tmpPath);
+    const posts = h.recordRunPosts(page);
 
     await submit.dblclick();
     await h.waitForRuns(page, nbPath, 1);
-    // Give a second request every chance to arrive.
-    await page.waitForTimeout(5000);
+    // Every POST the page sent has its answer (the form closes on the first).
+    await expect(form).toBeHidden({ timeout: 60 * 1000 });
+    await expect.poll(() => posts.pending).toBe(0);
+    expect(posts.sent).toBeGreaterThanOrEqual(1);
     const runs = await h.runsOf(page, nbPath);
     expect(runs.map(r => r.id)).toHaveLength(1);
   });

@@ -115,12 +115,19 @@ test.describe('Secrets in the browser', () => {
     await expect(
       await h.control(again, 'sagerun-param-value-0')
     ).toHaveValue(canary);
+    // Closing the form changes the layout, which JupyterLab's state database saves
+    // into the workspace (debounced): wait for that save rather than for a time.
+    const workspaceSaved = page.waitForResponse(
+      r =>
+        r.url().includes('/lab/api/workspaces') &&
+        r.request().method() === 'PUT',
+      { timeout: 30 * 1000 }
+    );
     await page.locator('[data-testid="sagerun-cancel"]').first().click();
     await expect(again).toBeHidden();
 
     // ...and once the form is closed, the browser keeps it nowhere.
-    // Let JupyterLab's state database write what it debounces.
-    await page.waitForTimeout(2000);
+    await workspaceSaved;
     const stored = await browserStorage(page);
     expect(stored.length, 'the storage dump is not empty').toBeGreaterThan(2);
     expect(stored).not.toContain(canary);
