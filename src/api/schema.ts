@@ -82,7 +82,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Stop a run (a run already ended comes back unchanged). */
+        /**
+         * Stop a run (a run already ended comes back as it ended).
+         * @description DataZone may answer the stop of an ended run with ConflictException (the model
+         *     lists it) or with 200; either way this route answers 200 with the ended run.
+         */
         post: operations["stopRun"];
         delete?: never;
         options?: never;
@@ -105,8 +109,14 @@ export interface paths {
          *     notebook; when a file of that name exists it is kept and the result takes the next
          *     free name, `<stem>.run-<runId>-1.ipynb` and so on. Nothing is ever overwritten.
          *
-         *     DataZone's StartNotebookExport exports a notebook, not a run: it holds the
-         *     notebook's latest ended run. So the route answers **409 ConflictException**
+         *     The result is the run's own executed notebook when the run's results directory
+         *     holds one (`<storageConfiguration.projectS3Path>/.sys/notebooks/<notebookId>/runs/
+         *     <runId>/output.ipynb`; PDF is printed from it by a headless Chromium on the server
+         *     when one is there): then `resultOf` is `run`, for any ended run, older ones too.
+         *
+         *     Otherwise it falls back to DataZone's StartNotebookExport, which exports a
+         *     notebook, not a run: it holds the notebook's latest ended run, and `resultOf` is
+         *     `latestExport`. Then the route answers **409 ConflictException**
          *     ("the service only exports the latest run of a notebook") when a newer run of
          *     the same notebook has ended, checked before exporting (ListNotebookRuns) and,
          *     for IPYNB, again on the exported file's `metadata.sagerun.runId` stamp when it
@@ -173,6 +183,20 @@ export interface components {
             instanceType?: string;
             environmentVersion?: string;
         };
+        /** @description DataZone's EnvironmentConfig. Not a StartNotebookRun member: the server sets it on the notebook with UpdateNotebook (when it differs) just before the run, which keeps what it started with. The local backend installs `packageSpecification` with uv into an environment on top of its own; it records `imageVersion` but runs every image version on its own Python. */
+        EnvironmentConfiguration: {
+            imageVersion?: string;
+            packageConfig?: {
+                /** @enum {string} */
+                packageManager: "UV";
+                /**
+                 * @description One requirement a line, requirements.txt style (what uv accepts).
+                 * @example pandas==2.2.3
+                 *     requests>=2.31
+                 */
+                packageSpecification?: string;
+            };
+        };
         NetworkConfiguration: {
             /** @enum {string} */
             networkAccessType?: "PUBLIC_INTERNET_ONLY" | "VPC_ONLY";
@@ -219,7 +243,7 @@ export interface components {
             notebookId?: string;
             domainId?: string;
             projectId?: string;
-            /** @description Made once per submission; a retry with it starts no second run. */
+            /** @description Made once per submission; a retry with it starts no second run. The same token with a different request is a 409 ConflictException naming `clientToken`. */
             clientToken?: string;
             computeConfiguration?: components["schemas"]["ComputeConfiguration"];
             networkConfiguration?: components["schemas"]["NetworkConfiguration"];
@@ -229,6 +253,7 @@ export interface components {
             parameters?: components["schemas"]["StringMap"];
             metadata?: components["schemas"]["StringMap"];
             scheduleIdentifier?: string;
+            environmentConfiguration?: components["schemas"]["EnvironmentConfiguration"];
         };
         StopRequest: {
             domainId?: string;
@@ -246,6 +271,11 @@ export interface components {
         OutputResult: {
             /** @description Relative to the server root. */
             path: string;
+            /**
+             * @description `run`: the run's own result, from its results directory; `latestExport`: the notebook's latest export (DataZone's StartNotebookExport), checked to be of this run.
+             * @enum {string}
+             */
+            resultOf: "run" | "latestExport";
         };
         RunSummary: {
             id: string;
@@ -265,6 +295,8 @@ export interface components {
             timeoutConfiguration?: components["schemas"]["TimeoutConfiguration"];
             notificationConfiguration?: components["schemas"]["NotificationConfiguration"];
             metadata?: components["schemas"]["StringMap"];
+            /** @description What the run runs with (full runs only). */
+            environmentConfiguration?: components["schemas"]["EnvironmentConfiguration"];
             parameterNames?: string[];
             /** @description Only with `reveal=parameters`. */
             parameters?: components["schemas"]["StringMap"];
@@ -404,7 +436,7 @@ export interface operations {
                 projectId?: components["parameters"]["projectId"];
                 /** @description Only runs of this SMUS notebook. */
                 notebookId?: string;
-                /** @description Only runs of this workspace notebook (never run from here → no runs). */
+                /** @description Only runs of this workspace notebook (never run from here → no runs): of every SMUS notebook it has had (a refused sync imports it anew), the current one's runs first. */
                 path?: string;
                 /** @description Only runs in this status (blank → any). */
                 status?: components["schemas"]["RunStatus"];
