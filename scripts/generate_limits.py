@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_sagerun.datazone_model import service_model, shipped_botocore_version
-
 from jupyter_sagerun.model_defaults import documented_default_minutes
 
 ROOT = Path(__file__).resolve().parent.parent
