@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .credentials import Credentials
-from .datazone import AwsTarget
+from .target import AwsTarget
 
 DEFAULT_REGION = "us-east-1"
 SMUS_PROFILE = "DomainExecutionRoleCreds"

@@ -12,7 +12,6 @@ import os
 import re
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import botocore.config
@@ -34,30 +33,10 @@ from .error_tables import (
     sensitive_strings,
 )
 from .errors import SageRunError
+from .target import AwsTarget
 from .wirelog import install_log_filter
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class AwsTarget:
-    """Where calls go. ``credentials``: the local backend's key pair (from its connection
-    file), used instead of any of the user's: a local run must not touch ~/.aws at all.
-    Out of repr and comparison; clients are cached by its key id."""
-
-    region: str
-    profile: str | None = None
-    endpoint_url: str | None = None
-    s3_endpoint_url: str | None = None
-    credentials: Credentials | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def static_credentials(self) -> bool:
-        return self.credentials is not None
-
-    @property
-    def key_id(self) -> str | None:
-        return self.credentials.access_key_id if self.credentials else None
 
 
 def _package_version() -> str:

@@ -45,7 +45,7 @@ def run_result_uri(run: Mapping[str, Any]) -> str | None:
 
 def can_render_pdf() -> bool:
     """Whether this machine can print a notebook as PDF (a Chromium on PATH)."""
-    from .local.exporting import find_browser
+    from .rendering import find_browser
 
     return find_browser() is not None
 
@@ -53,7 +53,7 @@ def can_render_pdf() -> bool:
 def render_pdf(notebook: bytes, run_id: str) -> bytes:
     """The PDF of an executed notebook, printed the way the local backend prints its
     exports (nbconvert's HTML, headless Chromium)."""
-    from .local.exporting import render
+    from .rendering import render
 
     return render(json.loads(notebook.decode("utf-8")), run_id, "PDF")[0]
 

@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .context import RunContext
-from .datazone import AwsTarget
 from .errors import FieldError, SageRunError, validation_error
 from .polling import poll_until
+from .target import AwsTarget
 from .validation import validate_input
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from jupyter_sagerun.context import (
     resolve_context,
 )
 from jupyter_sagerun.credentials import Credentials
-from jupyter_sagerun.datazone import AwsTarget
+from jupyter_sagerun.target import AwsTarget
 
 # As SMUS writes it in a space (values made up, shape and key names real).
 SMUS_METADATA: dict[str, Any] = {

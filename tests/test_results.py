@@ -14,9 +14,9 @@ import nbformat
 import pytest
 from conftest import Api, aws_context, wait_for, write_notebook
 
+from jupyter_sagerun import rendering
 from jupyter_sagerun.cli.output import written
 from jupyter_sagerun.errors import SageRunError
-from jupyter_sagerun.local import exporting
 from jupyter_sagerun.service import RunService
 from jupyter_sagerun.sync import NotebookSyncer
 
@@ -218,6 +218,6 @@ async def test_pdf_result_is_a_pdf_next_to_the_source(api: Api, jp_root_dir: Pat
 def test_pdf_without_a_browser_fails_saying_what_is_missing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv(exporting.BROWSER_ENV, "no-such-browser-here")
+    monkeypatch.setenv(rendering.BROWSER_ENV, "no-such-browser-here")
     with pytest.raises(RuntimeError, match="needs Chromium or Chrome"):
-        exporting.render(dict(nbformat.v4.new_notebook()), "r1", "PDF")
+        rendering.render(dict(nbformat.v4.new_notebook()), "r1", "PDF")

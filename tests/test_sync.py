@@ -12,10 +12,10 @@ import pytest
 from conftest import Api, aws_context, count_versions, s3_client, token, wait_for, write_notebook
 
 from jupyter_sagerun.context import RunContext
-from jupyter_sagerun.datazone import AwsTarget
 from jupyter_sagerun.errors import SageRunError
 from jupyter_sagerun.local import LocalBackend
 from jupyter_sagerun.sync import NotebookSyncer
+from jupyter_sagerun.target import AwsTarget
 
 pytestmark = pytest.mark.timeout(90)
 

@@ -20,6 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from .. import rendering
 from ..errors import SageRunError, conflict, not_found
 from ..results import RESULT_NOTEBOOK, run_results_prefix
 from . import exporting, package_envs
@@ -355,7 +356,7 @@ class Operations(Environments):
             return
         try:
             content = json.loads(output.read_text(encoding="utf-8"))
-            data, _, mime = exporting.render(content, run_id, "IPYNB")
+            data, _, mime = rendering.render(content, run_id, "IPYNB")
             prefix = run_results_prefix(path, run["notebookId"], run_id)
             self.s3.write(prefix + RESULT_NOTEBOOK, data, mime)
         except Exception as exc:
@@ -432,7 +433,7 @@ class Operations(Environments):
         notebook = self.store.get("notebooks", record["notebookId"]) or {}
         try:
             content, run_id = self._latest_output(record["notebookId"])
-            data, suffix, mime = exporting.render(content, run_id, record["fileFormat"])
+            data, suffix, mime = rendering.render(content, run_id, record["fileFormat"])
             name = exporting.safe_name(str(notebook.get("name") or record["notebookId"]))
             uri = f"{self.s3.staging_s3_uri}exports/{export_id}/{name}{suffix}"
             self.s3.write(uri, data, mime)
