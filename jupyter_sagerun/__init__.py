@@ -12,9 +12,9 @@ __version__ = "0.1.0"
 
 
 def _jupyter_server_extension_points() -> list[dict[str, Any]]:
-    from .app import SageRun
+    from .app import SageRunExtension
 
-    return [{"module": "jupyter_sagerun", "app": SageRun}]
+    return [{"module": "jupyter_sagerun", "app": SageRunExtension}]
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:

@@ -1,6 +1,6 @@
 """The server extension: the route table, the thread pool, its way to the local backend.
 
-``SageRun`` composes the pieces as ``wiring`` composes them for ``jupyter sagerun``
+``SageRunExtension`` composes the pieces as ``wiring`` composes them for ``jupyter sagerun``
 (same traits, gateway, syncer, mapping file and context resolution) and puts the run
 service and the pool the handlers run it on into the settings. In local mode it is a
 plain client of the local backend, a process of its own: ``backend_process`` finds
@@ -22,17 +22,17 @@ from .backend_process import BackendLocator
 from .context import RunContext, resolve_backend, resolve_context
 from .handlers import ROUTES
 from .local import LocalBackend
-from .wiring import SageRunSettings, build_service
+from .wiring import SageRun, build_service
 
 
 def _blank_to_none(value: str | None) -> str | None:
     return value if value and value.strip() else None
 
 
-class SageRun(ExtensionApp, SageRunSettings):
+class SageRunExtension(ExtensionApp, SageRun):
     """The ``SageRun`` traits (backend, profile, region, domain/project, endpoints,
     staging, metadata path, state dir, timeouts, retries, notebook size, gateway class)
-    come from ``wiring.SageRunSettings``, shared with ``jupyter sagerun``; only what a
+    come from ``wiring.SageRun``, shared with ``jupyter sagerun``; only what a
     server needs is added here."""
 
     name = "jupyter_sagerun"

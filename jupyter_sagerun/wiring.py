@@ -3,7 +3,7 @@
 very same settings, gateway, syncer, mapping file and context resolution as one
 started in JupyterLab.
 
-``SageRunSettings`` holds the ``c.SageRun.*`` traits. It lives here, not on the
+``SageRun`` holds the ``c.SageRun.*`` traits. It lives here, not on the
 ``ExtensionApp``, because importing ``jupyter_server`` costs a command about two
 seconds it never uses; the extension inherits the same traits from it.
 
@@ -32,8 +32,10 @@ def _blank_to_none(value: str | None) -> str | None:
     return value if value and value.strip() else None
 
 
-class SageRunSettings(Configurable):
-    """The ``SageRun`` configuration every process that runs notebooks shares."""
+class SageRun(Configurable):
+    """The ``SageRun`` configuration every process that runs notebooks shares: the
+    server extension (``app.SageRunExtension`` inherits it, so ``c.SageRun.*`` applies
+    there) and each ``jupyter sagerun`` command."""
 
     backend = Enum(
         ["auto", "aws", "local"],
@@ -111,7 +113,7 @@ class SageRunSettings(Configurable):
 
 
 def build_service(
-    settings: SageRunSettings,
+    settings: SageRun,
     context_provider: ContextProvider,
     root: str,
     *,

@@ -22,7 +22,7 @@ from ..context import LocalEndpoints, RunContext, resolve_backend, resolve_conte
 from ..errors import SageRunError
 from ..local.backend import LocalBackend
 from ..service import RunService
-from ..wiring import SageRunSettings, build_service
+from ..wiring import SageRun, build_service
 from .argv import split_argv
 from .render import print_error
 
@@ -38,11 +38,6 @@ configuration:
   line as --SageRun.NAME=VALUE / --LocalBackend.NAME=VALUE (--help-all lists them).
   Shortcuts: --backend, --profile, --region, --domain-id, --project-id.
 """
-
-
-class SageRun(SageRunSettings):
-    """The server extension's settings under its own config section name, ``SageRun``,
-    without importing jupyter_server (see ``wiring``)."""
 
 
 class CommandApp(JupyterApp):

@@ -78,6 +78,9 @@ def datazone_requests(local: Local) -> dict[str, tuple[str, str, bytes]]:
     """(method, url, body) of each operation the backend serves, serialized by botocore
     from the model, with ids that exist: a request that passed would act."""
     notebook_id = local.import_notebook(notebook("1"))
+    # DeleteNotebook's own: a notebook with no run (one with a run that has not ended
+    # cannot be deleted, and the others' requests still need theirs).
+    spare_id = local.import_notebook(notebook("3"), name="spare.ipynb")
     run_id = local.start_run(notebook_id)["id"]
     export = local.dz.start_notebook_export(
         domainIdentifier=DOMAIN,
@@ -85,17 +88,27 @@ def datazone_requests(local: Local) -> dict[str, tuple[str, str, bytes]]:
         notebookIdentifier=notebook_id,
         fileFormat="IPYNB",
     )
-    identifiers = {"Notebook": notebook_id, "NotebookRun": run_id, "NotebookExport": export["id"]}
+    identifiers = {
+        "Notebook": notebook_id,
+        "NotebookRun": run_id,
+        "NotebookExport": export["id"],
+        # The local project's one (Tooling) environment has the project's id.
+        "Environment": PROJECT,
+    }
     model = service_model()
     serializer = create_serializer("rest-json")
     out = {}
     for operation in protocol.OPERATIONS:
-        kind = operation.removeprefix("Get").removeprefix("Stop").removeprefix("Create")
+        kind = operation
+        for verb in ("Get", "Stop", "Create", "Update", "Delete"):
+            kind = kind.removeprefix(verb)
         known = {
             "domainIdentifier": DOMAIN,
             "owningProjectIdentifier": PROJECT,
             "notebookIdentifier": notebook_id,
-            "identifier": identifiers.get(kind, run_id),
+            "identifier": spare_id
+            if operation == "DeleteNotebook"
+            else identifiers.get(kind, run_id),
             "name": "auth-probe.ipynb",
             "sourceLocation": {"s3": local.upload(notebook("2"))},
         }
@@ -127,7 +140,7 @@ def state_counts(local: Local) -> dict[str, int]:
     with sqlite3.connect(f"file:{local.state_dir / 'local.sqlite3'}?mode=ro", uri=True) as db:
         counts = {
             table: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-            for table in ("notebooks", "runs", "exports", "tokens")
+            for table in ("notebooks", "runs", "exports", "client_tokens")
         }
     counts["run dirs"] = len(list((local.state_dir / "runs").iterdir()))
     counts["objects"] = local.s3.list_objects_v2(Bucket=BUCKET).get("KeyCount", 0)
