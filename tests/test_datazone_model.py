@@ -10,6 +10,7 @@ import botocore.session
 import pytest
 
 from jupyter_sagerun import datazone_model
+from jupyter_sagerun.credentials import Credentials
 from jupyter_sagerun.datazone import DataZoneGateway
 
 # DataZone's notebook operations: botocore 1.43.55 is the first whose own model has all
@@ -46,8 +47,9 @@ def test_one_loader_and_one_model_per_process() -> None:
     assert datazone_model.loader() is datazone_model.loader()
     assert datazone_model.service_model() is datazone_model.service_model()
     gateway = DataZoneGateway()
-    for static in (True, False):
-        session = gateway._session(None, static)
+    # A local backend's key pair, and the user's own chain.
+    for credentials in (Credentials.fresh(), None):
+        session = gateway._session(None, credentials)
         assert session.get_component("data_loader") is datazone_model.loader()
 
 

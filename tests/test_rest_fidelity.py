@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import json
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Api, token, wait_for, write_notebook
+from conftest import Api, knob, token, wait_for, write_notebook
 
 from jupyter_sagerun.context import RunContext
 from jupyter_sagerun.datazone import DataZoneGateway
@@ -29,14 +28,7 @@ def _texts(path: Path) -> str:
 
 
 def _faults(backend: LocalBackend, method: str, body: Any = None) -> None:
-    request = urllib.request.Request(
-        f"{backend.endpoint_url}/_local/faults",
-        method=method,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=5) as response:
-        assert response.status == 200
+    knob(backend, method, "/_local/faults", body)
 
 
 @pytest.fixture
@@ -136,6 +128,7 @@ def test_a_failed_import_ends_the_wait_at_once(local_backend: LocalBackend, tmp_
         sources={},
         subnet_ids=[],
         security_group_ids=[],
+        credentials=local_backend.credentials,
     )
     syncer = NotebookSyncer(DataZoneGateway(), tmp_path, deadline=60.0)
     started = time.monotonic()
