@@ -113,11 +113,30 @@ export class RunFormWidget extends ReactWidget {
     if (!this.options.path) {
       return null;
     }
+    const path = requirementsPathFor(this.options.path);
+    const folder = path.includes('/')
+      ? path.slice(0, path.lastIndexOf('/'))
+      : '';
     try {
-      const model = await this.options.contents.get(
-        requirementsPathFor(this.options.path),
-        { content: true, type: 'file', format: 'text' }
-      );
+      // The folder's listing first: asking for a file that is not there answers 404,
+      // which the browser reports as a console error on every form of such a notebook.
+      const listing = await this.options.contents.get(folder, {
+        content: true,
+        type: 'directory'
+      });
+      const entries: Contents.IModel[] = Array.isArray(listing.content)
+        ? listing.content
+        : [];
+      if (
+        !entries.some(entry => entry.path === path && entry.type === 'file')
+      ) {
+        return null;
+      }
+      const model = await this.options.contents.get(path, {
+        content: true,
+        type: 'file',
+        format: 'text'
+      });
       return typeof model.content === 'string' ? model.content : null;
     } catch {
       return null;
