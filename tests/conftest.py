@@ -247,6 +247,18 @@ def knob(backend: LocalBackend, method: str, path: str, body: Any = None) -> Any
         return json.loads(response.read() or b"null")
 
 
+@pytest.fixture
+def inject(local_backend: LocalBackend) -> Iterator[Any]:
+    """``inject(operation=..., error=..., count=...)`` queues a fault in the shared
+    backend (``POST /_local/faults``); every fault is cleared after the test."""
+
+    def add(**fault: Any) -> None:
+        knob(local_backend, "POST", "/_local/faults", fault)
+
+    yield add
+    knob(local_backend, "DELETE", "/_local/faults")
+
+
 def count_versions(s3: Any, bucket: str, prefix: str) -> int:
     """Object versions under ``prefix``: with versioning on, every PUT adds one."""
     count = 0

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Api, knob, sagerun_config, token, write_notebook
+from conftest import Api, sagerun_config, token, write_notebook
 from traitlets.config import Config
 
 from jupyter_sagerun.datazone import DataZoneGateway
@@ -21,19 +21,6 @@ from jupyter_sagerun.local import LocalBackend
 from jupyter_sagerun.local.discovery import read_info
 
 pytestmark = pytest.mark.timeout(60)
-
-
-def _faults(backend: LocalBackend, method: str, body: Any = None) -> None:
-    knob(backend, method, "/_local/faults", body)
-
-
-@pytest.fixture
-def inject(local_backend: LocalBackend) -> Iterator[Any]:
-    def add(**fault: Any) -> None:
-        _faults(local_backend, "POST", fault)
-
-    yield add
-    _faults(local_backend, "DELETE")
 
 
 # (injected error, how many requests answer it, REST status, REST code, retryable)

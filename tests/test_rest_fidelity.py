@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Api, knob, token, wait_for, write_notebook
+from conftest import Api, token, wait_for, write_notebook
 
 from jupyter_sagerun.context import RunContext
 from jupyter_sagerun.datazone import DataZoneGateway
@@ -25,19 +24,6 @@ pytestmark = pytest.mark.timeout(120)
 def _texts(path: Path) -> str:
     cells = json.loads(path.read_text())["cells"]
     return "".join("".join(o.get("text", "")) for c in cells for o in c.get("outputs", []))
-
-
-def _faults(backend: LocalBackend, method: str, body: Any = None) -> None:
-    knob(backend, method, "/_local/faults", body)
-
-
-@pytest.fixture
-def inject(local_backend: LocalBackend) -> Iterator[Any]:
-    def add(**fault: Any) -> None:
-        _faults(local_backend, "POST", fault)
-
-    yield add
-    _faults(local_backend, "DELETE")
 
 
 async def test_a_parameter_name_that_is_no_identifier_reaches_the_environment(
