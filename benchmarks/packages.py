@@ -19,14 +19,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+import _checkout  # noqa: F401  (the checkout on sys.path, for testkit)
 from _cli import benchmark_parser
-from _clients import client_token, start_run, write_notebook
-from _server import REPO, jupyter_server
-from _stats import format_summary, machine_line, summary_ms, verdict
+
+from testkit.clients import client_token, start_run, write_notebook
+from testkit.server import jupyter_server
+from testkit.stats import format_summary, machine_line, summary_ms, verdict
 
 # The wheel writer the tests use: benchmarks and tests share it rather than keep two.
-sys.path.insert(0, str(REPO / "tests"))
-from wheelkit import make_wheel
+from testkit.wheelkit import make_wheel
 
 TARGET_SECONDS = 0.3
 CELLS = ("import sagerun_bench_pkg as p\nx = p.VALUE", "print(x + 1)")

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from conftest import write_notebook
 from test_cli import POLL, Cli, backend, cli  # noqa: F401 (fixtures)
-from wheelkit import make_wheel
+
+from testkit.wheelkit import make_wheel
 
 USES = "import sagerun_cli_pkg; print('cli pkg', sagerun_cli_pkg.WHERE)"
 

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 from conftest import Api, token, wait_for, write_notebook
-from wheelkit import make_wheel
 
 from jupyter_sagerun.local import LocalBackend
+from testkit.wheelkit import make_wheel
 
 pytestmark = pytest.mark.timeout(240)
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from wheelkit import make_wheel
+from testkit.wheelkit import make_wheel
 
 from .localkit import DOMAIN, Local, cell_text, notebook
 
