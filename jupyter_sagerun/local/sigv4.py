@@ -167,8 +167,9 @@ class Verifier:
         if signed.scope != expected_scope:
             return _refuse(
                 "signature",
-                f"Credential should be scoped to {'/'.join(expected_scope[1:])}, "
-                f"not {'/'.join(signed.scope[1:])}.",
+                # The day too: a scope of another day than X-Amz-Date differs only there.
+                f"Credential should be scoped to {'/'.join(expected_scope)}, "
+                f"not {'/'.join(signed.scope)}.",
             )
         stale = self._stale(signed, stamp)
         if stale is not None:

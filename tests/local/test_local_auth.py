@@ -42,12 +42,14 @@ REFUSALS = {
 
 
 @contextlib.contextmanager
-def twenty_minutes_ago() -> Iterator[None]:
-    """botocore's signing clock 20 minutes back (AWS allows 15) while inside."""
+def twenty_minutes_ago(minutes: int = -20) -> Iterator[None]:
+    """botocore's signing clock 20 minutes back (AWS allows 15), or ``minutes`` away,
+    while inside: the date and the credential scope's day stay one signature's, even
+    when the shift crosses midnight."""
     real = botocore.auth.get_current_datetime
-    past = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
-    past -= datetime.timedelta(minutes=20)
-    botocore.auth.get_current_datetime = lambda: past  # type: ignore[assignment]
+    shifted = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    shifted += datetime.timedelta(minutes=minutes)
+    botocore.auth.get_current_datetime = lambda: shifted  # type: ignore[assignment]
     try:
         yield
     finally:
@@ -197,9 +199,8 @@ def test_every_datazone_route_serves_a_signed_request(paused: Local) -> None:
 
 def test_a_request_from_the_future_and_a_tampered_body(paused: Local) -> None:
     url = f"{paused.endpoint_url}/v2/domains/{DOMAIN}/notebook-runs?owningProjectIdentifier=local"
-    headers = sign("GET", url, paused.credentials, REGION)
-    later = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=20)
-    headers["X-Amz-Date"] = later.strftime("%Y%m%dT%H%M%SZ")
+    with twenty_minutes_ago(minutes=20):
+        headers = sign("GET", url, paused.credentials, REGION)
     status, answer, raw = send("GET", url, b"", headers)
     assert (status, answer["x-amzn-errortype"]) == (403, "InvalidSignatureException")
     assert "Signature expired" in json.loads(raw)["message"]
