@@ -259,6 +259,17 @@ def inject(local_backend: LocalBackend) -> Iterator[Any]:
     knob(local_backend, "DELETE", "/_local/faults")
 
 
+def printed(notebook: Path) -> str:
+    """Everything the cells of an executed notebook printed (stream outputs)."""
+    cells = json.loads(notebook.read_text())["cells"]
+    return "".join("".join(o.get("text", "")) for c in cells for o in c.get("outputs", []))
+
+
+def run_printed(backend: LocalBackend, run_id: str) -> str:
+    """What a run of ``backend`` printed, from its executed notebook."""
+    return printed(Path(backend.state_dir) / "runs" / run_id / "output.ipynb")
+
+
 def count_versions(s3: Any, bucket: str, prefix: str) -> int:
     """Object versions under ``prefix``: with versioning on, every PUT adds one."""
     count = 0

@@ -4,13 +4,12 @@ run, a reused clientToken."""
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Api, token, wait_for, write_notebook
+from conftest import Api, printed, token, wait_for, write_notebook
 
 from jupyter_sagerun.context import RunContext
 from jupyter_sagerun.datazone import DataZoneGateway
@@ -19,11 +18,6 @@ from jupyter_sagerun.local import LocalBackend
 from jupyter_sagerun.sync import NotebookSyncer
 
 pytestmark = pytest.mark.timeout(120)
-
-
-def _texts(path: Path) -> str:
-    cells = json.loads(path.read_text())["cells"]
-    return "".join("".join(o.get("text", "")) for c in cells for o in c.get("outputs", []))
 
 
 async def test_a_parameter_name_that_is_no_identifier_reaches_the_environment(
@@ -43,7 +37,7 @@ async def test_a_parameter_name_that_is_no_identifier_reaches_the_environment(
     assert done["status"] == "SUCCEEDED", done.get("error")
     status, saved = await api("POST", "runs", run["id"], "output", body={})
     assert status == 200, saved
-    assert "got hello 3" in _texts(jp_root_dir / saved["path"])
+    assert "got hello 3" in printed(jp_root_dir / saved["path"])
 
 
 async def test_a_refused_sync_imports_and_keeps_every_run_of_the_path(

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Api, token, wait_for, write_notebook
+from conftest import Api, run_printed, token, wait_for, write_notebook
 
 from jupyter_sagerun.local import LocalBackend
 from testkit.wheelkit import make_wheel
@@ -25,14 +25,6 @@ def _packages(specification: str, **extra: Any) -> dict[str, Any]:
         "packageConfig": {"packageManager": "UV", "packageSpecification": specification},
         **extra,
     }
-
-
-def _printed(backend: LocalBackend, run_id: str) -> str:
-    import json
-
-    output = Path(backend.state_dir) / "runs" / run_id / "output.ipynb"
-    cells = json.loads(output.read_text())["cells"]
-    return "".join("".join(o.get("text", "")) for c in cells for o in c.get("outputs", []))
 
 
 async def test_two_runs_submitted_together_each_run_with_their_own_packages(
@@ -65,7 +57,7 @@ async def test_two_runs_submitted_together_each_run_with_their_own_packages(
         shown = done["environmentConfiguration"]
         assert shown["packageConfig"]["packageSpecification"] == f"{wheel}\n"
         assert shown["imageVersion"] == image
-        assert f"which {wheel.parent.name}" in _printed(local_backend, run["id"])
+        assert f"which {wheel.parent.name}" in run_printed(local_backend, run["id"])
 
 
 async def test_a_run_without_a_configuration_keeps_the_notebooks(

@@ -9,7 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Api, aws_context, count_versions, s3_client, token, wait_for, write_notebook
+from conftest import (
+    Api,
+    aws_context,
+    count_versions,
+    run_printed,
+    s3_client,
+    token,
+    wait_for,
+    write_notebook,
+)
 
 from jupyter_sagerun.context import RunContext
 from jupyter_sagerun.errors import SageRunError
@@ -28,12 +37,6 @@ def staging(local_backend: LocalBackend) -> Any:
     s3 = s3_client(local_backend)
     s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
     return s3
-
-
-def _outputs(backend: LocalBackend, run_id: str) -> str:
-    output = Path(backend.state_dir) / "runs" / run_id / "output.ipynb"
-    cells = json.loads(output.read_text())["cells"]
-    return "".join("".join(o.get("text", "")) for c in cells for o in c.get("outputs", []))
 
 
 async def test_unchanged_notebook_uploads_nothing_and_edits_are_synced(
@@ -62,7 +65,7 @@ async def test_unchanged_notebook_uploads_nothing_and_edits_are_synced(
     for run, text in ((first, "version one"), (second, "version one"), (third, "version two")):
         done = await wait_for(api, run["id"], projectId=project)
         assert done["status"] == "SUCCEEDED", done
-        assert text in _outputs(local_backend, run["id"])
+        assert text in run_printed(local_backend, run["id"])
 
     status, notebooks = await api("GET", "notebooks", params={"projectId": project})
     assert status == 200, notebooks
