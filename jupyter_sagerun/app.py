@@ -6,7 +6,9 @@ service and the pool the handlers run it on into the settings. In local mode it 
 plain client of the local backend, a process of its own: ``backend_process`` finds
 the one that owns ``LocalBackend.state_dir``, or starts it, per request (off the event
 loop). This process never runs the backend, so it imports none of its machinery (moto,
-papermill, the runner).
+papermill, the runner). Nor does it import the service's (pydantic, botocore, the
+DataZone model) before the first request that needs it: start-up stays what Jupyter's
+own costs (benchmarks/footprint.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from .backend_process import BackendLocator
 from .context import RunContext, resolve_backend, resolve_context
 from .handlers import ROUTES
 from .local import LocalBackend
+from .once import Once
 from .wiring import SageRun, build_service
 
 
@@ -59,12 +62,12 @@ class SageRunExtension(ExtensionApp, SageRun):
         contents = self.serverapp.contents_manager
         # The contents manager's root is what the file browser shows; paths are its.
         root = str(getattr(contents, "root_dir", None) or self.serverapp.root_dir)
-        self.service = build_service(
-            self,
-            self.run_context,
-            root,
-            allow_hidden=bool(getattr(contents, "allow_hidden", False)),
-            logger=self.log,
+        allow_hidden = bool(getattr(contents, "allow_hidden", False))
+        # Built by the first request, on the pool (once.py): not at start-up.
+        self.service = Once(
+            lambda: build_service(
+                self, self.run_context, root, allow_hidden=allow_hidden, logger=self.log
+            )
         )
         self.executor = ThreadPoolExecutor(self.worker_threads, thread_name_prefix="sagerun")
         self.settings.update({"sagerun_service": self.service, "sagerun_executor": self.executor})

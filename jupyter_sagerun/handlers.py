@@ -1,5 +1,11 @@
 """Thin REST handlers: parse → service (in the app's thread pool) → JSON.
 
+Nothing of the service is imported with the routes: the request models (pydantic), the
+service and what it brings (botocore, the DataZone model) would cost every server's
+start-up a quarter of a second. A handler first awaits ``self.service()``, which the
+first request builds in the pool (``once.Once``), importing all of it there, off the
+event loop; the models each handler then imports are loaded by then.
+
 One translator, ``SageRunHandler.write_error``, turns every failure into the error body
 of DEVELOPERS.md; no handler catches anything itself. Bodies are parsed here rather
 than with ``get_json_body``, which logs a body it cannot parse, and a body may hold
@@ -15,31 +21,24 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
-from pydantic import BaseModel
 from tornado.ioloop import IOLoop
 
 from .errors import SageRunError
-from .models import (
-    ContextQuery,
-    GetRunQuery,
-    ListRunsQuery,
-    NotebooksQuery,
-    OutputBody,
-    StartRunBody,
-    StopBody,
-    parse,
-    parse_query,
-)
-from .service import RunService
+from .once import Once
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from .service import RunService
 
 AUTH_RESOURCE = "sagerun"
-_Model = TypeVar("_Model", bound=BaseModel)
+_Model = TypeVar("_Model", bound="BaseModel")
 _T = TypeVar("_T")
 
 # Statuses tornado or Jupyter raise themselves (auth, XSRF, routing), in our vocabulary.
@@ -57,10 +56,12 @@ _HTTP_CODES = {
 class SageRunHandler(ExtensionHandlerMixin, APIHandler):
     auth_resource = AUTH_RESOURCE
 
-    @property
-    def service(self) -> RunService:
-        service: RunService = self.settings["sagerun_service"]
-        return service
+    async def service(self) -> RunService:
+        """The run service; the first request builds it in the pool."""
+        service: Once[RunService] = self.settings["sagerun_service"]
+        if service.built:
+            return service.get()
+        return await IOLoop.current().run_in_executor(self.executor, service.get)
 
     @property
     def executor(self) -> Executor:
@@ -85,9 +86,13 @@ class SageRunHandler(ExtensionHandlerMixin, APIHandler):
                 raise SageRunError(
                     400, "ValidationException", "The request body is not valid JSON."
                 ) from None
+        from .models import parse
+
         return parse(model, data)
 
     def query(self, model: type[_Model]) -> _Model:
+        from .models import parse_query
+
         return parse_query(model, self.request.query_arguments)
 
     def reply(self, body: Any, status: int = 200) -> None:
@@ -178,41 +183,54 @@ class ContextHandler(SageRunHandler):
     @tornado.web.authenticated
     @authorized
     async def get(self) -> None:
+        service = await self.service()
+        from .models import ContextQuery
+
         query = self.query(ContextQuery)
-        self.reply(
-            await self.run_blocking(self.service.get_context, query.domainId, query.projectId)
-        )
+        self.reply(await self.run_blocking(service.get_context, query.domainId, query.projectId))
 
 
 class NotebooksHandler(SageRunHandler):
     @tornado.web.authenticated
     @authorized
     async def get(self) -> None:
+        service = await self.service()
+        from .models import NotebooksQuery
+
         query = self.query(NotebooksQuery)
-        self.reply(await self.run_blocking(self.service.list_notebooks, query))
+        self.reply(await self.run_blocking(service.list_notebooks, query))
 
 
 class RunsHandler(SageRunHandler):
     @tornado.web.authenticated
     @authorized
     async def get(self) -> None:
+        service = await self.service()
+        from .models import ListRunsQuery
+
         query = self.query(ListRunsQuery)
-        self.reply(await self.run_blocking(self.service.list_runs, query))
+        self.reply(await self.run_blocking(service.list_runs, query))
 
     @tornado.web.authenticated
     @authorized
     async def post(self) -> None:
+        service = await self.service()
+        from .models import StartRunBody
+
         body = self.body(StartRunBody)
-        self.reply(await self.run_blocking(self.service.start_run, body), status=201)
+        self.reply(await self.run_blocking(service.start_run, body), status=201)
 
 
 class RunHandler(SageRunHandler):
     @tornado.web.authenticated
     @authorized
     async def get(self, run_id: str) -> None:
+        service = await self.service()
+        from .models import GetRunQuery
+
         query = self.query(GetRunQuery)
         run = await self.run_blocking(
-            self.service.get_run,
+            service.get_run,
             run_id,
             domain_id=query.domainId,
             project_id=query.projectId,
@@ -225,9 +243,12 @@ class StopHandler(SageRunHandler):
     @tornado.web.authenticated
     @authorized
     async def post(self, run_id: str) -> None:
+        service = await self.service()
+        from .models import StopBody
+
         body = self.body(StopBody)
         run = await self.run_blocking(
-            self.service.stop_run, run_id, domain_id=body.domainId, project_id=body.projectId
+            service.stop_run, run_id, domain_id=body.domainId, project_id=body.projectId
         )
         self.reply(run)
 
@@ -236,9 +257,12 @@ class OutputHandler(SageRunHandler):
     @tornado.web.authenticated
     @authorized
     async def post(self, run_id: str) -> None:
+        service = await self.service()
+        from .models import OutputBody
+
         body = self.body(OutputBody)
         result = await self.run_blocking(
-            self.service.export_output,
+            service.export_output,
             run_id,
             body.format,
             domain_id=body.domainId,

@@ -15,17 +15,18 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from jupyter_core.paths import jupyter_data_dir
-from traitlets import Enum, Float, Int, Type, Unicode, default
+from traitlets import Enum, Float, Int, TraitError, Type, Unicode, default, validate
 from traitlets.config import Configurable
 
 from .context import ContextConfig, LocalEndpoints
-from .datazone import DataZoneGateway
 from .local.backend import LocalBackend
 from .local.discovery import RunningBackend
-from .service import ContextProvider, RunService
-from .sync import NotebookSyncer
+
+if TYPE_CHECKING:
+    from .service import ContextProvider, RunService
 
 
 def _blank_to_none(value: str | None) -> str | None:
@@ -89,10 +90,28 @@ class SageRun(Configurable):
         64 * 1024 * 1024, config=True, help="Largest notebook file a run may upload."
     )
     gateway_class = Type(
-        DataZoneGateway,
         config=True,
-        help="The class that talks to AWS (tests swap it).",
+        help="The class that talks to AWS: jupyter_sagerun.datazone.DataZoneGateway (the "
+        "default) or a subclass (tests swap it).",
     )
+
+    # The gateway's module imports botocore: named here, it would be imported with the
+    # traits, at every server's start-up. A dynamic default (and a check) import it at
+    # the trait's first read, when build_service makes the gateway.
+    @default("gateway_class")
+    def _default_gateway_class(self) -> type:
+        from .datazone import DataZoneGateway
+
+        return DataZoneGateway
+
+    @validate("gateway_class")
+    def _check_gateway_class(self, proposal: Any) -> type:
+        from .datazone import DataZoneGateway
+
+        value: type = proposal["value"]
+        if not issubclass(value, DataZoneGateway):
+            raise TraitError(f"gateway_class must be a DataZoneGateway, not {value!r}")
+        return value
 
     @default("state_dir")
     def _default_state_dir(self) -> str:
@@ -120,6 +139,10 @@ def build_service(
     allow_hidden: bool = False,
     logger: logging.Logger | None = None,
 ) -> RunService:
+    # Imported here, not with the traits: the service brings pydantic and botocore.
+    from .service import RunService
+    from .sync import NotebookSyncer
+
     gateway = settings.gateway_class(
         connect_timeout=settings.connect_timeout,
         read_timeout=settings.read_timeout,

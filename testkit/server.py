@@ -230,6 +230,9 @@ def jupyter_server(
         # Benchmarks inject latency and count requests through the test knobs.
         "--LocalBackend.enable_test_knobs=True",
     ]
+    # Local unless extra_args choose (traitlets keeps the first of two values).
+    chosen = any(arg.startswith("--SageRun.backend=") for arg in extra_args)
+    mode = [] if chosen else ["--SageRun.backend=local"]
     try:
         if backend == "standalone":
             standalone, _ = _start_standalone(state, tmp, env, max_concurrent_runs, startup_timeout)
@@ -237,7 +240,7 @@ def jupyter_server(
             port = free_port()
             args = [
                 *server_command(port, token, root, tmp, record_modules=record_modules),
-                "--SageRun.backend=local",
+                *mode,
                 *backend_args,
                 *extra_args,
             ]

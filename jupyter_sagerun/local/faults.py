@@ -12,8 +12,6 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from .protocol import error_status
-
 ERRORS = (
     "ValidationException",
     "UnauthorizedException",
@@ -39,6 +37,10 @@ class Fault:
     @classmethod
     def parse(cls, raw: Any) -> Fault:
         """A fault from its JSON, or ValueError naming what is wrong."""
+        # Imported here: clients (the Jupyter server) construct a LocalBackend, and so a
+        # Faults, for the traits only, and the protocol imports botocore.
+        from .protocol import error_status
+
         if not isinstance(raw, dict):
             raise ValueError("a fault is a JSON object")
         known = {
