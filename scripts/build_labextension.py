@@ -18,9 +18,9 @@ import json
 import shutil
 import subprocess
 import sys
-import tempfile
-import zipfile
 from pathlib import Path
+
+from wheel_members import wheel_members
 
 # The oldest JupyterLab the extension supports; pyproject's [build-system] pins the same.
 CORE_VERSION = "4.4.0"
@@ -43,24 +43,8 @@ def _downloaded_core() -> Path:
     core = CACHE / "package.json"
     if core.exists():
         return CACHE
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "--quiet",
-                "--no-deps",
-                "--dest",
-                tmp,
-                f"jupyterlab=={CORE_VERSION}",
-            ],
-            check=True,
-        )
-        (wheel,) = Path(tmp).glob("jupyterlab-*.whl")
-        with zipfile.ZipFile(wheel) as archive:
-            data = archive.read("jupyterlab/staging/package.json")
+    member = "jupyterlab/staging/package.json"
+    data = wheel_members("jupyterlab", CORE_VERSION, lambda name: name == member)[member]
     json.loads(data)  # a truncated download must not become the core
     CACHE.mkdir(parents=True, exist_ok=True)
     core.write_bytes(data)

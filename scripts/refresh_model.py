@@ -12,11 +12,10 @@ Usage:
 
 from __future__ import annotations
 
-import subprocess
 import sys
-import tempfile
-import zipfile
 from pathlib import Path
+
+from wheel_members import wheel_members
 
 # Raise it to follow DataZone's API; then run this script and the tests.
 BOTOCORE_VERSION = "1.44.8"
@@ -38,28 +37,8 @@ def _wanted(name: str) -> str | None:
 
 def expected_files() -> dict[str, bytes]:
     """The files DATA must hold, read from the pinned botocore's wheel."""
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "--quiet",
-                "--no-deps",
-                "--dest",
-                tmp,
-                f"botocore=={BOTOCORE_VERSION}",
-            ],
-            check=True,
-        )
-        (wheel,) = Path(tmp).glob("botocore-*.whl")
-        files: dict[str, bytes] = {}
-        with zipfile.ZipFile(wheel) as archive:
-            for name in archive.namelist():
-                target = _wanted(name)
-                if target is not None:
-                    files[target] = archive.read(name)
+    members = wheel_members("botocore", BOTOCORE_VERSION, lambda name: _wanted(name) is not None)
+    files = {str(_wanted(name)): data for name, data in members.items()}
     files["BOTOCORE_VERSION"] = f"{BOTOCORE_VERSION}\n".encode()
     return files
 
