@@ -4,6 +4,7 @@ import { SageRunClient } from '../api/client';
 import type { Run, RunStatus } from '../api/types';
 import { isTerminal } from '../api/types';
 import { endedSince, needsPolling } from '../model/poller';
+import type { IRunsModelOptions } from '../model/runsModel';
 import { RunsModel } from '../model/runsModel';
 
 const run = (
@@ -95,17 +96,21 @@ describe('RunsModel polling', () => {
     jest.advanceTimersByTime(ms);
     await flush();
   };
+  // A model polling every second, hidden when the test says so.
+  const makeModel = (options: Partial<IRunsModelOptions> = {}) =>
+    new RunsModel({
+      client,
+      pollIntervalMs: 1000,
+      isHidden: () => hidden,
+      ...options
+    });
 
   it('stops polling once every shown run has ended and never fetches ended runs one by one', async () => {
     list.mockResolvedValueOnce({
       items: [run('a', 'RUNNING'), run('b', 'SUCCEEDED')],
       nextToken: null
     });
-    const model = new RunsModel({
-      client,
-      pollIntervalMs: 1000,
-      isHidden: () => hidden
-    });
+    const model = makeModel();
     await model.reload();
     expect(model.polling).toBe(true);
     expect(model.activeCount).toBe(1);
@@ -125,11 +130,7 @@ describe('RunsModel polling', () => {
 
   it('does not poll when everything shown has ended', async () => {
     list.mockResolvedValue({ items: [run('a', 'FAILED')], nextToken: null });
-    const model = new RunsModel({
-      client,
-      pollIntervalMs: 1000,
-      isHidden: () => hidden
-    });
+    const model = makeModel();
     await model.reload();
     expect(model.polling).toBe(false);
     await advance(60000);
@@ -139,11 +140,7 @@ describe('RunsModel polling', () => {
 
   it('pauses while the page is hidden', async () => {
     list.mockResolvedValue({ items: [run('a', 'RUNNING')], nextToken: null });
-    const model = new RunsModel({
-      client,
-      pollIntervalMs: 1000,
-      isHidden: () => hidden
-    });
+    const model = makeModel();
     await model.reload();
     hidden = true;
     await advance(1000);
@@ -160,11 +157,7 @@ describe('RunsModel polling', () => {
 
   it('waits longer while nothing changes, and the base interval again after a change', async () => {
     list.mockResolvedValue({ items: [run('a', 'RUNNING')], nextToken: null });
-    const model = new RunsModel({
-      client,
-      pollIntervalMs: 1000,
-      isHidden: () => hidden
-    });
+    const model = makeModel();
     await model.reload();
     expect(model.pollIntervalMs).toBe(1000);
     await advance(1000);
@@ -200,11 +193,7 @@ describe('RunsModel polling', () => {
       items: [run('a', 'RUNNING')],
       nextToken: null
     });
-    const model = new RunsModel({
-      client,
-      pollIntervalMs: 1000,
-      isHidden: () => hidden
-    });
+    const model = makeModel();
     await model.reload();
     list.mockRejectedValueOnce(new Error('connection refused'));
     await advance(1000);
@@ -222,11 +211,7 @@ describe('RunsModel polling', () => {
 
   it('stops its poll when disposed', async () => {
     list.mockResolvedValue({ items: [run('a', 'RUNNING')], nextToken: null });
-    const model = new RunsModel({
-      client,
-      pollIntervalMs: 1000,
-      isHidden: () => hidden
-    });
+    const model = makeModel();
     await model.reload();
     model.dispose();
     await advance(60000);
@@ -236,11 +221,7 @@ describe('RunsModel polling', () => {
 
   it('notifies once when a run started here ends, and fetches only unended stragglers', async () => {
     list.mockResolvedValueOnce({ items: [], nextToken: null });
-    const model = new RunsModel({
-      client,
-      pollIntervalMs: 1000,
-      isHidden: () => hidden
-    });
+    const model = makeModel();
     await model.reload();
     const ended: Run[] = [];
     model.runEnded.connect((_, r) => ended.push(r));
@@ -270,11 +251,7 @@ describe('RunsModel polling', () => {
       items: [run('a', 'SUCCEEDED')],
       nextToken: 'n1'
     });
-    const model = new RunsModel({
-      client,
-      pollIntervalMs: 1000,
-      isHidden: () => hidden
-    });
+    const model = makeModel();
     await model.reload();
     list.mockResolvedValueOnce({
       items: [run('b', 'FAILED')],
@@ -294,22 +271,12 @@ describe('RunsModel polling', () => {
       setItem: (k: string, v: string) => void store.set(k, v)
     };
     list.mockResolvedValue({ items: [], nextToken: null });
-    const first = new RunsModel({
-      client,
-      pollIntervalMs: 1000,
-      isHidden: () => hidden,
-      storage
-    });
+    const first = makeModel({ storage });
     first.track({ ...run('mine', 'QUEUED'), parameters: { secret: 'x' } });
     first.dispose();
     expect(Array.from(store.values()).join()).not.toContain('secret');
 
-    const second = new RunsModel({
-      client,
-      pollIntervalMs: 1000,
-      isHidden: () => hidden,
-      storage
-    });
+    const second = makeModel({ storage });
     expect(second.isTracked('mine')).toBe(true);
     const ended: string[] = [];
     second.runEnded.connect((_, r) => ended.push(r.id));

@@ -7,6 +7,10 @@
 import type { components, operations } from './schema';
 
 type Schemas = components['schemas'];
+/** The query parameters an operation of the spec takes. */
+type QueryOf<Op extends keyof operations> = NonNullable<
+  operations[Op]['parameters']['query']
+>;
 
 export type RunStatus = Schemas['RunStatus'];
 export type ValueSource = Schemas['Source'];
@@ -15,9 +19,7 @@ export type RunContext = Schemas['Context'];
 
 export type SmusNotebook = Schemas['Notebook'];
 export type ListNotebooksResponse = Schemas['NotebookList'];
-export type ListNotebooksQuery = NonNullable<
-  operations['listNotebooks']['parameters']['query']
->;
+export type ListNotebooksQuery = QueryOf<'listNotebooks'>;
 
 export type ComputeConfiguration = Schemas['ComputeConfiguration'];
 export type NetworkConfiguration = Schemas['NetworkConfiguration'];
@@ -55,9 +57,7 @@ export type Run = Schemas['RunSummary'];
 /** A run as POST, GET one and stop answer it. */
 export type FullRun = Schemas['Run'];
 export type ListRunsResponse = Schemas['RunList'];
-export type ListRunsQuery = NonNullable<
-  operations['listRuns']['parameters']['query']
->;
+export type ListRunsQuery = QueryOf<'listRuns'>;
 
 export type StopRequest = Schemas['StopRequest'];
 export type OutputRequest = Schemas['OutputRequest'];
