@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from jupyter_core.paths import jupyter_data_dir
 from traitlets import Enum, Float, Int, TraitError, Type, Unicode, default, validate
 from traitlets.config import Configurable
+from traitlets.utils.importstring import import_item
 
 from .context import ContextConfig, LocalEndpoints
 from .local.backend import LocalBackend
@@ -27,6 +28,17 @@ from .local.discovery import RunningBackend
 
 if TYPE_CHECKING:
     from .service import ContextProvider, RunService
+
+
+#: The gateway a SageRun uses unless told otherwise; named, not imported (see below).
+DEFAULT_GATEWAY = "jupyter_sagerun.datazone.DataZoneGateway"
+
+
+class GatewayType(Type):  # type: ignore[type-arg]
+    """The trait's help names the default, which the dynamic default imports."""
+
+    def default_value_repr(self) -> str:
+        return repr(DEFAULT_GATEWAY)
 
 
 def _blank_to_none(value: str | None) -> str | None:
@@ -89,10 +101,9 @@ class SageRun(Configurable):
     max_notebook_bytes = Int(
         64 * 1024 * 1024, config=True, help="Largest notebook file a run may upload."
     )
-    gateway_class = Type(
+    gateway_class = GatewayType(
         config=True,
-        help="The class that talks to AWS: jupyter_sagerun.datazone.DataZoneGateway (the "
-        "default) or a subclass (tests swap it).",
+        help="The class that talks to AWS: a DataZoneGateway (tests swap it).",
     )
 
     # The gateway's module imports botocore: named here, it would be imported with the
@@ -100,9 +111,8 @@ class SageRun(Configurable):
     # the trait's first read, when build_service makes the gateway.
     @default("gateway_class")
     def _default_gateway_class(self) -> type:
-        from .datazone import DataZoneGateway
-
-        return DataZoneGateway
+        gateway: type = import_item(DEFAULT_GATEWAY)
+        return gateway
 
     @validate("gateway_class")
     def _check_gateway_class(self, proposal: Any) -> type:

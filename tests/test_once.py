@@ -60,6 +60,10 @@ class OtherGateway(DataZoneGateway):
 
 def test_the_gateway_class_defaults_lazily_and_must_be_a_gateway() -> None:
     assert SageRun().gateway_class is DataZoneGateway
+    trait = SageRun.class_traits()["gateway_class"]
+    assert "Default: 'jupyter_sagerun.datazone.DataZoneGateway'" in SageRun.class_get_trait_help(
+        trait
+    )
     assert SageRun(gateway_class=OtherGateway).gateway_class is OtherGateway
     with pytest.raises(TraitError, match="gateway_class must be a DataZoneGateway"):
         SageRun(gateway_class=dict)
