@@ -338,3 +338,18 @@ def test_output_subcommand_of_the_latest_and_an_older_run(cli: Cli) -> None:
 
     exists = cli("output", newer, "result.ipynb")
     assert exists.returncode == 2 and "--force" in exists.stderr
+
+
+def test_the_timeout_help_reads_the_models_limits_and_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from jupyter_sagerun.cli.run import RunApp
+    from jupyter_sagerun.model_defaults import DEFAULT_RUN_TIMEOUT_MINUTES
+    from jupyter_sagerun.validation import operation_model
+
+    shape = operation_model("StartNotebookRun").input_shape.members["timeoutConfiguration"]
+    limits = shape.members["runTimeoutInMinutes"].metadata  # type: ignore[attr-defined]
+    # A model with another maximum gives another help: it is read, not retyped.
+    monkeypatch.setitem(limits, "max", 999)
+    text = " ".join(RunApp().build_parser().format_help().split())
+    assert f"({limits['min']}-999; default {DEFAULT_RUN_TIMEOUT_MINUTES})" in text, text

@@ -7,7 +7,9 @@ import sys
 from typing import Any
 
 from ..errors import FieldError, SageRunError, validation_error
+from ..model_defaults import DEFAULT_RUN_TIMEOUT_MINUTES
 from ..models import StartRunBody, parse
+from ..validation import operation_model
 from .base import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, CommandApp
 from .follow import Detached, follow
 from .output import FORMATS, check_target, download_output, written
@@ -23,6 +25,13 @@ then started. With --wait, follow the run and exit 0 when it SUCCEEDED, 1 otherw
 """
 
 
+def _timeout_help() -> str:
+    # The limits are the model's, the default what its documentation states.
+    timeout = operation_model("StartNotebookRun").input_shape.members["timeoutConfiguration"]
+    limits = timeout.members["runTimeoutInMinutes"].metadata
+    return f"run timeout ({limits['min']}-{limits['max']}; default {DEFAULT_RUN_TIMEOUT_MINUTES})"
+
+
 class RunApp(CommandApp):
     name = "jupyter-sagerun-run"
     description = DESCRIPTION
@@ -33,9 +42,7 @@ class RunApp(CommandApp):
         p.add_argument("notebook", metavar="NOTEBOOK", help="the .ipynb file to run")
         p.add_argument("--instance-type", metavar="T", help="compute, e.g. ml.m5.large")
         p.add_argument("--environment-version", metavar="V", help="SMUS image version")
-        p.add_argument(
-            "--timeout", metavar="MINUTES", type=int, help="run timeout (60-1440; default 720)"
-        )
+        p.add_argument("--timeout", metavar="MINUTES", type=int, help=_timeout_help())
         p.add_argument(
             "-p",
             "--parameter",
