@@ -297,20 +297,6 @@ class RunService:
         self.log.info("SageRun: output of run %s saved (%d bytes)", run_id, len(data))
         return {"path": rel_path, "resultOf": origin}
 
-    def export_bytes(
-        self,
-        run_id: str,
-        file_format: str = "IPYNB",
-        *,
-        domain_id: str | None = None,
-        project_id: str | None = None,
-    ) -> bytes:
-        """The run's exported notebook (or PDF) as bytes, written nowhere: for callers
-        such as the CLI's ``--output`` that choose their own destination."""
-        return self.export_result(run_id, file_format, domain_id=domain_id, project_id=project_id)[
-            0
-        ]
-
     def export_result(
         self,
         run_id: str,
@@ -319,8 +305,10 @@ class RunService:
         domain_id: str | None = None,
         project_id: str | None = None,
     ) -> tuple[bytes, str]:
-        """``export_bytes`` and what they are: ``run`` (the run's own result) or
-        ``latestExport`` (the notebook's latest export, checked to be of this run)."""
+        """The run's exported notebook (or PDF) as bytes, written nowhere (for callers
+        such as the CLI's ``--output`` that choose their own destination), and what
+        they are: ``run`` (the run's own result) or ``latestExport`` (the notebook's
+        latest export, checked to be of this run)."""
         _, _, data, origin = self._export(run_id, file_format, domain_id, project_id)
         return data, origin
 

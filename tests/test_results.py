@@ -70,9 +70,9 @@ def _service(tmp_path: Path, gateway: Gateway) -> RunService:
 ENDED = {"status": "SUCCEEDED", "startedAt": "2026-11-27T00:00:00Z"}
 
 
-def test_export_bytes_of_the_latest_run(tmp_path: Path) -> None:
+def test_export_result_of_the_latest_run(tmp_path: Path) -> None:
     gateway = Gateway([{"id": "r2", **ENDED}, {"id": "r1", **ENDED}], _exported("r2"))
-    data = _service(tmp_path, gateway).export_bytes("r2")
+    data = _service(tmp_path, gateway).export_result("r2")[0]
     assert json.loads(data)["metadata"]["sagerun"]["runId"] == "r2"
     assert gateway.operations[-1] == "GetNotebookExport"
     assert not any((tmp_path / "root").iterdir())  # bytes only: nothing written
@@ -90,7 +90,7 @@ def test_an_older_run_is_refused_before_exporting(tmp_path: Path) -> None:
 def test_a_newer_run_that_never_started_does_not_hide_the_older_result(tmp_path: Path) -> None:
     stopped_queued = {"id": "r2", "status": "STOPPED"}  # no startedAt
     gateway = Gateway([stopped_queued, {"id": "r1", **ENDED}], _exported("r1"))
-    assert _service(tmp_path, gateway).export_bytes("r1") == _exported("r1")
+    assert _service(tmp_path, gateway).export_result("r1")[0] == _exported("r1")
 
 
 def test_an_export_stamped_with_another_run_is_refused(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """``--output PATH``: the executed notebook (or PDF) of a run, written where the user said.
 
-``RunService.export_bytes`` is the same export as the REST route's (same checks that
+``RunService.export_result`` is the same export as the REST route's (same checks that
 the export is of this run), but hands back the bytes instead of writing them next to
 the source: the command writes them at the path the user chose and nowhere else.
 """
