@@ -99,7 +99,9 @@ export async function expectExtensionActive(page: Page): Promise<void> {
     const app = (window as any).jupyterapp;
     return !!app && app.isPluginActivated('jupyter_sagerun:plugin');
   });
-  expect(active, 'the jupyter_sagerun frontend is loaded and activated').toBe(true);
+  expect(active, 'the jupyter_sagerun frontend is loaded and activated').toBe(
+    true
+  );
 }
 
 /** Wait until the status bar shows the kernel idle (TOOLCHAIN pitfall 5). */
@@ -426,33 +428,49 @@ export function toast(page: Page, text: RegExp): Locator {
   return page.locator('.Toastify__toast').filter({ hasText: text });
 }
 
+/** Console noise known to be harmless here (a browser with no network, galata's
+ * mocks, JupyterLab's own warnings). */
+const HARMLESS = [
+  /favicon/i,
+  // Chromium with --disable-background-networking / no outside network.
+  /net::ERR_(INTERNET_DISCONNECTED|NAME_NOT_RESOLVED|CONNECTION_REFUSED|BLOCKED_BY_CLIENT)/,
+  // JupyterLab asks for a language pack, news and updates it does not need here.
+  /\/lab\/api\/(translations|news|update)/,
+  // A kernel's websocket closed by galata's clean-up between tests.
+  /WebSocket is already in CLOSING or CLOSED state/,
+  /Kernel .* (restarting|dead|disposed)/i
+];
+const OURS = /sagerun/i;
+
 /**
- * Collect console errors and page errors, minus noise known to be harmless here
- * (a browser with no network, galata's mocks, JupyterLab's own warnings).
+ * Collect console errors and page errors: all but the harmless noise, or with
+ * `onlyOurs` those that come from jupyter_sagerun's own code (the image profiles'
+ * JupyterLab versions have console noise of their own).
  */
-export function collectConsoleErrors(page: Page): string[] {
+export function collectConsoleErrors(
+  page: Page,
+  options: { onlyOurs?: boolean } = {}
+): string[] {
   const errors: string[] = [];
-  const harmless = [
-    /favicon/i,
-    // Chromium with --disable-background-networking / no outside network.
-    /net::ERR_(INTERNET_DISCONNECTED|NAME_NOT_RESOLVED|CONNECTION_REFUSED|BLOCKED_BY_CLIENT)/,
-    // JupyterLab asks for a language pack, news and updates it does not need here.
-    /\/lab\/api\/(translations|news|update)/,
-    // A kernel's websocket closed by galata's clean-up between tests.
-    /WebSocket is already in CLOSING or CLOSED state/,
-    /Kernel .* (restarting|dead|disposed)/i
-  ];
   page.on('console', message => {
     if (message.type() !== 'error') {
       return;
     }
     const text = `${message.text()} ${message.location()?.url ?? ''}`;
-    if (!harmless.some(re => re.test(text))) {
+    const counts = options.onlyOurs
+      ? OURS.test(text)
+      : !HARMLESS.some(re => re.test(text));
+    if (counts) {
       errors.push(message.text());
     }
   });
   page.on('pageerror', error => {
-    errors.push(`pageerror: ${error.message}`);
+    if (
+      !options.onlyOurs ||
+      OURS.test(`${error.message} ${error.stack ?? ''}`)
+    ) {
+      errors.push(`pageerror: ${error.message}`);
+    }
   });
   return errors;
 }

@@ -11,24 +11,6 @@ import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
 import * as h from './helpers';
 
-/** Console errors and page errors that come from jupyter_sagerun's own code. */
-function extensionErrors(page: Page): string[] {
-  const errors: string[] = [];
-  const ours = /sagerun/i;
-  page.on('console', message => {
-    const where = message.location()?.url ?? '';
-    if (message.type() === 'error' && ours.test(`${message.text()} ${where}`)) {
-      errors.push(message.text());
-    }
-  });
-  page.on('pageerror', error => {
-    if (ours.test(`${error.message} ${error.stack ?? ''}`)) {
-      errors.push(`pageerror: ${error.message}`);
-    }
-  });
-  return errors;
-}
-
 /** The text outputs of a notebook file, as the contents API returns it. */
 async function textOutputs(page: Page, serverPath: string): Promise<string> {
   const response = await page.request.get(
@@ -77,7 +59,7 @@ test('edit a cell, Run remotely at once, "Save and run": the run executes the ed
   page,
   tmpPath
 }) => {
-  const errors = extensionErrors(page);
+  const errors = h.collectConsoleErrors(page, { onlyOurs: true });
   const nbPath = await openUploaded(page, tmpPath, h.PARAMETERIZED);
 
   if (process.env.SAGERUN_UI_EXPECT_COLLABORATION) {
