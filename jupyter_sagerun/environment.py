@@ -11,14 +11,13 @@ submitted together with different packages each start with their own.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
-import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .context import RunContext
 from .errors import FieldError
+from .idempotency import KeyedLocks, client_token
 from .validation import validate_input
 
 Call = Callable[[RunContext, str, Mapping[str, Any]], dict[str, Any]]
@@ -32,12 +31,6 @@ def problems(configuration: Mapping[str, Any] | None) -> list[FieldError]:
     # Placeholders that pass their patterns: only this member's problems are wanted.
     params = {"domainIdentifier": "dzd_check", "identifier": "check", FIELD: configuration}
     return [p for p in validate_input("UpdateNotebook", params) if p.path.startswith(FIELD)]
-
-
-def _token(*parts: str) -> str:
-    # As the sync's tokens (sync.py): a retried submission repeats the same update,
-    # a new submission never reuses an old token.
-    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
 def _canonical(configuration: Mapping[str, Any] | None) -> str:
@@ -55,8 +48,7 @@ def _canonical(configuration: Mapping[str, Any] | None) -> str:
 class EnvironmentSetter:
     def __init__(self, call: Call) -> None:
         self._call = call
-        self._guard = threading.Lock()
-        self._locks: dict[tuple[str, str], threading.Lock] = {}
+        self._locks = KeyedLocks()
 
     @contextlib.contextmanager
     def prepared(
@@ -72,9 +64,7 @@ class EnvironmentSetter:
             yield
             return
         domain = str(ctx.domain_id)
-        with self._guard:
-            lock = self._locks.setdefault((domain, notebook_id), threading.Lock())
-        with lock:
+        with self._locks.held((domain, notebook_id)):
             notebook = self._call(
                 ctx, "GetNotebook", {"domainIdentifier": domain, "identifier": notebook_id}
             )
@@ -87,7 +77,7 @@ class EnvironmentSetter:
                         "domainIdentifier": domain,
                         "identifier": notebook_id,
                         FIELD: dict(configuration),
-                        "clientToken": _token(
+                        "clientToken": client_token(
                             "UpdateNotebook", domain, notebook_id, wanted, request_token
                         ),
                     },

@@ -21,13 +21,14 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
 from .context import RunContext
 from .errors import FieldError, SageRunError, validation_error
+from .idempotency import KeyedLocks, client_token
 from .polling import poll_until
 from .target import AwsTarget
 from .validation import validate_input
@@ -136,14 +137,6 @@ class MappingStore:
         return None
 
 
-def _client_token(*parts: str) -> str:
-    # Same notebook, same content, same submission → same token: a retried request
-    # (after a dropped answer) is answered with the first one's notebook instead of a
-    # second copy. The submission's own token is part of it because content alone
-    # repeats (edit X → Y → X) and an old token would be answered with an old result.
-    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
-
-
 def _check_params(operation: str, params: Mapping[str, Any]) -> None:
     problems = validate_input(operation, params)
     if problems:
@@ -173,17 +166,9 @@ class NotebookSyncer:
         self.poll_max_interval = poll_max_interval
         self.deadline = deadline
         self._sleep = sleep
-        self._locks_guard = threading.Lock()
-        self._locks: dict[Key, threading.Lock] = {}
-
-    @contextlib.contextmanager
-    def _locked(self, key: Key) -> Iterator[None]:
         # One sync per notebook at a time: two runs of the same unchanged notebook
         # started together must upload once, not race to upload twice.
-        with self._locks_guard:
-            lock = self._locks.setdefault(key, threading.Lock())
-        with lock:
-            yield
+        self._locks = KeyedLocks()
 
     # lookups
 
@@ -236,7 +221,7 @@ class NotebookSyncer:
                 return str(entry["notebookId"])
         # Slow path: one upload per notebook at a time; a second caller finds the
         # first one's result when it gets the lock.
-        with self._locked(key):
+        with self._locks.held(key):
             entry = self.store.get(key)
             known = self._usable(context, entry["notebookId"]) if entry else None
             if entry and known and entry["sha256"] == sha256:
@@ -300,7 +285,7 @@ class NotebookSyncer:
         else:
             operation = "StartNotebookImport"
             params["name"] = filename
-        params["clientToken"] = _client_token(operation, *seed[:4], existing or "", token_seed)
+        params["clientToken"] = client_token(operation, *seed[:4], existing or "", token_seed)
         _check_params(operation, params)
         self.gateway.put_object(context.target(), uri, content)
         self.log.info(
@@ -348,7 +333,7 @@ class NotebookSyncer:
                 "clientToken": (
                     first_token
                     if attempt == 0 and first_token
-                    else _client_token("StartNotebookImport", *seed, name)
+                    else client_token("StartNotebookImport", *seed, name)
                 ),
             }
             _check_params("StartNotebookImport", params)

@@ -48,6 +48,7 @@ SERVICE_LAYER = {
     "environment.py",
     "context.py",
     "polling.py",
+    "idempotency.py",
 }
 
 
