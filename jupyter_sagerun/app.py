@@ -28,10 +28,6 @@ from .once import Once
 from .wiring import SageRun, build_service
 
 
-def _blank_to_none(value: str | None) -> str | None:
-    return value if value and value.strip() else None
-
-
 class SageRunExtension(ExtensionApp, SageRun):
     """The ``SageRun`` traits (backend, profile, region, domain/project, endpoints,
     staging, metadata path, state dir, timeouts, retries, notebook size, gateway class)
@@ -106,7 +102,7 @@ class SageRunExtension(ExtensionApp, SageRun):
         locator = self.backend_locator
         return resolve_context(
             self.context_config(),
-            request_domain_id=_blank_to_none(domain_id),
-            request_project_id=_blank_to_none(project_id),
+            request_domain_id=domain_id,
+            request_project_id=project_id,
             local=locator.endpoints() if locator is not None else None,
         )

@@ -115,6 +115,12 @@ class RunContext:
         }
 
 
+def blank_to_none(value: str | None) -> str | None:
+    """An empty or all-space setting or request value is no value: the next source
+    decides (``?domainId=`` from a form with the field left empty, say)."""
+    return value if value and value.strip() else None
+
+
 def read_space_metadata(path: str) -> dict[str, Any]:
     """The SMUS space metadata, or ``{}`` outside a space or when the file is unusable:
     a broken file must not stop the extension from loading."""
@@ -231,6 +237,8 @@ def resolve_context(
     environ: Mapping[str, str] | None = None,
 ) -> RunContext:
     env: Mapping[str, str] = os.environ if environ is None else environ
+    request_domain_id = blank_to_none(request_domain_id)
+    request_project_id = blank_to_none(request_project_id)
     metadata = read_space_metadata(config.metadata_path)
     backend = _backend(config, env, metadata)
     if backend.value == "local":

@@ -4,6 +4,7 @@ The server extension builds its run service this way: the service imports pydant
 botocore and the DataZone model's machinery, which would cost every Jupyter server a
 quarter of a second at start-up (``benchmarks/footprint.py``) though most never run a
 notebook; the first request pays it instead, on the thread pool, off the event loop.
+A command finds (or starts) the local backend the same way: only once a request needs it.
 """
 
 from __future__ import annotations

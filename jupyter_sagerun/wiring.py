@@ -22,7 +22,7 @@ from traitlets import Enum, Float, Int, TraitError, Type, Unicode, default, vali
 from traitlets.config import Configurable
 from traitlets.utils.importstring import import_item
 
-from .context import ContextConfig, LocalEndpoints
+from .context import ContextConfig, LocalEndpoints, blank_to_none
 from .local.backend import LocalBackend
 from .local.discovery import RunningBackend
 
@@ -39,10 +39,6 @@ class GatewayType(Type):  # type: ignore[type-arg]
 
     def default_value_repr(self) -> str:
         return repr(DEFAULT_GATEWAY)
-
-
-def _blank_to_none(value: str | None) -> str | None:
-    return value if value and value.strip() else None
 
 
 class SageRun(Configurable):
@@ -130,13 +126,13 @@ class SageRun(Configurable):
     def context_config(self) -> ContextConfig:
         return ContextConfig(
             backend=self.backend,
-            domain_id=_blank_to_none(self.domain_id),
-            project_id=_blank_to_none(self.project_id),
-            region=_blank_to_none(self.region),
-            profile=_blank_to_none(self.profile),
-            endpoint_url=_blank_to_none(self.endpoint_url),
-            s3_endpoint_url=_blank_to_none(self.s3_endpoint_url),
-            staging_s3_uri=_blank_to_none(self.staging_s3_uri),
+            domain_id=blank_to_none(self.domain_id),
+            project_id=blank_to_none(self.project_id),
+            region=blank_to_none(self.region),
+            profile=blank_to_none(self.profile),
+            endpoint_url=blank_to_none(self.endpoint_url),
+            s3_endpoint_url=blank_to_none(self.s3_endpoint_url),
+            staging_s3_uri=blank_to_none(self.staging_s3_uri),
             metadata_path=self.metadata_path,
         )
 

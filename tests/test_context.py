@@ -110,6 +110,13 @@ def test_request_beats_config_beats_metadata_beats_environment(
     assert (ctx.project_id, ctx.sources["projectId"]) == ("proj42", "metadata")
 
 
+def test_a_blank_request_id_is_no_request_id(metadata_file: Path, no_aws_config: Path) -> None:
+    cfg = config(metadata_file, no_aws_config, domain_id="dzd_cfg")
+    ctx = resolve_context(cfg, request_domain_id="  ", request_project_id="", environ={})
+    assert (ctx.domain_id, ctx.sources["domainId"]) == ("dzd_cfg", "config")
+    assert (ctx.project_id, ctx.sources["projectId"]) == ("proj42", "metadata")
+
+
 def test_environment_when_there_is_no_metadata(tmp_path: Path, no_aws_config: Path) -> None:
     env = {
         "DataZoneDomainId": "dzd_env",

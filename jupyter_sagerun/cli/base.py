@@ -18,9 +18,10 @@ from jupyter_core.application import JupyterApp, base_aliases, base_flags
 from traitlets import Unicode
 
 from ..backend_process import ensure_local_backend
-from ..context import LocalEndpoints, RunContext, resolve_backend, resolve_context
+from ..context import RunContext, resolve_backend, resolve_context
 from ..errors import SageRunError
 from ..local.backend import LocalBackend
+from ..once import Once
 from ..service import RunService
 from ..wiring import SageRun, build_service
 from .argv import split_argv
@@ -101,24 +102,20 @@ class CommandApp(JupyterApp):
     def make_service(self, root: str) -> RunService:
         settings = self.sagerun()
         config = settings.context_config()
-        local: list[LocalEndpoints] = []
-        use_local = resolve_backend(config, os.environ).value == "local"
-
-        def endpoints() -> LocalEndpoints | None:
-            # Found (or started) on first use: a request refused before it needs a
-            # backend does not start one.
-            if not use_local:
-                return None
-            if not local:
-                local.append(ensure_local_backend(LocalBackend(config=self.config)))
-            return local[0]
+        # Found (or started) on first use: a request refused before it needs a backend
+        # does not start one.
+        local = (
+            Once(lambda: ensure_local_backend(LocalBackend(config=self.config)))
+            if resolve_backend(config, os.environ).value == "local"
+            else None
+        )
 
         def provider(domain_id: str | None, project_id: str | None) -> RunContext:
             return resolve_context(
                 config,
-                request_domain_id=domain_id or None,
-                request_project_id=project_id or None,
-                local=endpoints(),
+                request_domain_id=domain_id,
+                request_project_id=project_id,
+                local=local.get() if local is not None else None,
             )
 
         # allow_hidden: the user names the file on their own command line; the hidden
