@@ -8,6 +8,9 @@
 # More of the log: pass --Application.log_level=INFO (arguments go to `jupyter lab`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The project's venv (.venv/): set-up installs there, and JupyterLab runs from it.
+# shellcheck source=scripts/venv.sh
+source scripts/venv.sh
 bash scripts/setup.sh
 
 workspace=${SAGERUN_DEMO_DIR:-$HOME/sagerun-demo}

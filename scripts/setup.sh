@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Install everything jupyter_sagerun needs to run and to be tested, on a fresh machine:
-# the Python package (editable, with its test and dev extras), the frontend's node
+# Install everything jupyter_sagerun needs to run and to be tested, on a fresh machine,
+# into the project's virtual environment .venv/ (scripts/venv.sh; an active venv is used
+# as it is): the Python package (editable, with its test and dev extras), the frontend's node
 # modules, the built labextension linked into JupyterLab.
 # Idempotent: a second call only rebuilds what changed.
 #
@@ -11,11 +12,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/stages.sh
 source scripts/stages.sh
-
-PYTHON=${PYTHON:-python3}
+# shellcheck source=scripts/venv.sh
+source scripts/venv.sh
 STAGE_LOG=${SAGERUN_SETUP_LOG:-$(pwd)/.setup.log}
 stages_begin
-echo "Setting up jupyter_sagerun (the tools' output: $STAGE_LOG)"
+echo "Setting up jupyter_sagerun in $VIRTUAL_ENV (the tools' output: $STAGE_LOG)"
 
 python_tools() {
   # JupyterLab first: it brings jlpm, which the package's build hook needs.

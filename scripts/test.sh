@@ -5,7 +5,9 @@
 # that wheel installed into SageMaker Unified Studio's two images' pins.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON=${PYTHON:-python3}
+# The project's venv (.venv/), made on first use: every python3 and jupyter below is its.
+# shellcheck source=scripts/venv.sh
+source scripts/venv.sh
 started=$(date +%s)
 stage() { echo; echo "=== $* ($(($(date +%s) - started)) s)"; }
 
