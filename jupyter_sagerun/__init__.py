@@ -12,7 +12,7 @@ __version__ = "0.1.0"
 
 
 def _jupyter_server_extension_points() -> list[dict[str, Any]]:
-    from .app import SageRunExtension
+    from .server.app import SageRunExtension
 
     return [{"module": "jupyter_sagerun", "app": SageRunExtension}]
 

@@ -1,8 +1,8 @@
 """Can the botocore of this interpreter build and use a DataZone client from our model?
 
 Run by scripts/check_botocore_floor.py in a virtual environment holding nothing but one
-botocore release: it loads ``jupyter_sagerun/botocore_data`` through a Loader of its own
-(as ``jupyter_sagerun.datazone_model`` does), then calls three notebook operations
+botocore release: it loads ``jupyter_sagerun/aws/botocore_data`` through a Loader of its own
+(as ``jupyter_sagerun.aws.datazone_model`` does), then calls three notebook operations
 against a stub DataZone on loopback (serialization, paths, timestamps, pagination) and
 resolves the real endpoint of a region with no endpoint_url (the model's endpoint rule
 set). Prints one line, ``OK`` or the step that failed; exits 0 or 1.

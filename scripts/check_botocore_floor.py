@@ -1,6 +1,6 @@
 """Prove the botocore floor of pyproject.toml: the lowest release that can use our model.
 
-jupyter_sagerun ships DataZone's model (``jupyter_sagerun/botocore_data``), so botocore's
+jupyter_sagerun ships DataZone's model (``jupyter_sagerun/aws/botocore_data``), so botocore's
 own DataZone need not know the notebook operations; what botocore must do is load that
 model and resolve DataZone's endpoints from its endpoint rule set, which botocore
 understands from 1.29.0 on (1.28.x sends DataZone calls to ``datazone.<region>.

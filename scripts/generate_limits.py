@@ -2,7 +2,7 @@
 """Write the StartNotebookRun limits the run form checks to ``src/api/limits.json``.
 
 The limits come from the DataZone service model jupyter_sagerun ships
-(``jupyter_sagerun/datazone_model.py``), the same one the server validates with, so the
+(``jupyter_sagerun/aws/datazone_model.py``), the same one the server validates with, so the
 frontend never retypes them. ``--check`` exits non-zero when the committed JSON differs
 from what that model says, or when ``schema/plugin.json`` repeats a limit otherwise than
 the model (CI runs it).
@@ -19,8 +19,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from jupyter_sagerun.datazone_model import service_model, shipped_botocore_version
-from jupyter_sagerun.model_defaults import documented_default_minutes
+from jupyter_sagerun.aws.datazone_model import service_model, shipped_botocore_version
+from jupyter_sagerun.core.model_defaults import documented_default_minutes
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "src" / "api" / "limits.json"

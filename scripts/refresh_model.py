@@ -1,6 +1,6 @@
 """Copy DataZone's service model out of a pinned botocore release into our package.
 
-jupyter_sagerun ships the model it is written against (``jupyter_sagerun/botocore_data``,
+jupyter_sagerun ships the model it is written against (``jupyter_sagerun/aws/botocore_data``,
 package data), so it behaves the same on every botocore it supports: SageMaker
 Distribution 3.9.10 pins botocore 1.37.3, whose DataZone has no notebook operation.
 The files are botocore's own, byte for byte, with botocore's licence and notice.
@@ -62,7 +62,7 @@ def main(argv: list[str]) -> int:
         )
         if stale:
             print(
-                f"jupyter_sagerun/botocore_data differs from botocore {BOTOCORE_VERSION}: "
+                f"jupyter_sagerun/aws/botocore_data differs from botocore {BOTOCORE_VERSION}: "
                 f"{', '.join(stale)}; run python scripts/refresh_model.py",
                 file=sys.stderr,
             )

@@ -30,11 +30,11 @@ from botocore.config import Config as BotoConfig
 from tornado.httpclient import HTTPResponse
 from traitlets.config import Config
 
-from jupyter_sagerun.context import RunContext
+from jupyter_sagerun.core.polling import poll_until
 from jupyter_sagerun.local import LocalBackend
 from jupyter_sagerun.local.discovery import lock_is_held
 from jupyter_sagerun.local.sigv4 import sign
-from jupyter_sagerun.polling import poll_until
+from jupyter_sagerun.runs.context import RunContext
 from testkit.processes import stop_backend
 
 pytest_plugins = ("pytest_jupyter.jupyter_server",)

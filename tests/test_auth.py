@@ -15,7 +15,7 @@ from conftest import sagerun_config
 from jupyter_server.auth.authorizer import Authorizer
 from traitlets.config import Config
 
-from jupyter_sagerun.handlers import SageRunHandler
+from jupyter_sagerun.server.handlers import SageRunHandler
 
 pytestmark = pytest.mark.timeout(60)
 

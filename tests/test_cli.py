@@ -23,9 +23,9 @@ from typing import Any
 import pytest
 from conftest import released_within, write_notebook
 
-from jupyter_sagerun.backend_process import DETACHED_IDLE_TIMEOUT
 from jupyter_sagerun.local import LocalBackend
 from jupyter_sagerun.local.discovery import lock_is_held, read_info
+from jupyter_sagerun.server.backend_process import DETACHED_IDLE_TIMEOUT
 from testkit.processes import stop_backend
 
 REPO = Path(__file__).resolve().parents[1]
@@ -301,9 +301,9 @@ def test_the_detached_backend_idles_out_but_not_under_a_run(detached: Cli) -> No
 def test_the_command_reads_the_same_settings_as_the_server_extension() -> None:
     # One class of settings: the command's SageRun section is the extension's own, so
     # c.SageRun.* in jupyter_server_config applies to both.
-    from jupyter_sagerun.app import SageRunExtension
     from jupyter_sagerun.cli.base import CommandApp
-    from jupyter_sagerun.wiring import SageRun
+    from jupyter_sagerun.server.app import SageRunExtension
+    from jupyter_sagerun.server.wiring import SageRun
 
     assert SageRun in CommandApp.classes
     assert issubclass(SageRunExtension, SageRun)
@@ -343,9 +343,9 @@ def test_output_subcommand_of_the_latest_and_an_older_run(cli: Cli) -> None:
 def test_the_timeout_help_reads_the_models_limits_and_default(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from jupyter_sagerun.aws.validation import operation_model
     from jupyter_sagerun.cli.run import RunApp
-    from jupyter_sagerun.model_defaults import DEFAULT_RUN_TIMEOUT_MINUTES
-    from jupyter_sagerun.validation import operation_model
+    from jupyter_sagerun.core.model_defaults import DEFAULT_RUN_TIMEOUT_MINUTES
 
     shape = operation_model("StartNotebookRun").input_shape.members["timeoutConfiguration"]
     limits = shape.members["runTimeoutInMinutes"].metadata  # type: ignore[attr-defined]

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from jupyter_sagerun.context import (
+from jupyter_sagerun.core.credentials import Credentials
+from jupyter_sagerun.core.target import AwsTarget
+from jupyter_sagerun.runs.context import (
     ContextConfig,
     LocalEndpoints,
     ResolvedValue,
@@ -16,8 +18,6 @@ from jupyter_sagerun.context import (
     resolve_backend,
     resolve_context,
 )
-from jupyter_sagerun.credentials import Credentials
-from jupyter_sagerun.target import AwsTarget
 
 # As SMUS writes it in a space (values made up, shape and key names real).
 SMUS_METADATA: dict[str, Any] = {

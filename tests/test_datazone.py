@@ -23,13 +23,13 @@ import botocore.session
 import pytest
 from botocore.stub import Stubber
 
-from jupyter_sagerun.credentials import Credentials
-from jupyter_sagerun.datazone import (
+from jupyter_sagerun.aws.datazone import (
     AwsTarget,
     DataZoneGateway,
     map_error,
 )
-from jupyter_sagerun.errors import SageRunError
+from jupyter_sagerun.core.credentials import Credentials
+from jupyter_sagerun.core.errors import SageRunError
 
 pytestmark = pytest.mark.timeout(30)
 

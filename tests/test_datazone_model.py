@@ -9,9 +9,9 @@ from typing import Any
 import botocore.session
 import pytest
 
-from jupyter_sagerun import datazone_model
-from jupyter_sagerun.credentials import Credentials
-from jupyter_sagerun.datazone import DataZoneGateway
+from jupyter_sagerun.aws import datazone_model
+from jupyter_sagerun.aws.datazone import DataZoneGateway
+from jupyter_sagerun.core.credentials import Credentials
 
 # DataZone's notebook operations: botocore 1.43.55 is the first whose own model has all
 # thirteen (1.43.54 lacks StartNotebookSync; 1.37.3, SageMaker Distribution 3.9.10's,

@@ -7,7 +7,7 @@ from typing import Any
 
 from conftest import aws_context
 
-from jupyter_sagerun.environment import EnvironmentSetter, problems
+from jupyter_sagerun.runs.environment import EnvironmentSetter, problems
 
 WANTED = {"packageConfig": {"packageManager": "UV", "packageSpecification": "pandas==2.2.3"}}
 

@@ -1,4 +1,4 @@
-"""The layer rules of DEVELOPERS.md, checked on the source: who may import what.
+"""The rooms of the package and who may import what, checked on the source.
 
 Each module's imports (top level and inside functions alike: a lazy import is still a
 dependency) are read with ``ast``; then every module is imported, so a module that
@@ -16,40 +16,46 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "jupyter_sagerun"
 
-#: Third-party packages only some modules may import; ``local/`` is the backend, a
-#: program of its own that happens to share the package, and may use them all.
+#: The rooms of the package, each a folder. A room imports only from the rooms listed for
+#: it: the layers of DEVELOPERS.md, bottom (``core``) to top (``server``, ``cli``).
+#: ``local/`` is the backend, a program of its own that shares the package: it stands on
+#: ``core`` and the DataZone model of ``aws``, never on the client's workflow.
+ROOMS: dict[str, set[str]] = {
+    "core": {"core"},
+    "aws": {"core", "aws"},
+    "runs": {"core", "aws", "runs"},
+    "local": {"core", "aws", "local"},
+    "server": {"core", "aws", "runs", "local", "server"},
+    "cli": {"core", "aws", "runs", "local", "server", "cli"},
+}
+
+#: Of ``aws``, what the backend and the workflow may use: the model, its validator, the
+#: error table and the log filter. The gateway that calls AWS is handed to the workflow by
+#: the composition (``server/wiring.py``), so no workflow module imports it.
+AWS_FOR_OTHERS = {"datazone_model", "validation", "wirelog", "error_tables", ""}
+
+#: Third-party packages only some modules may import (``room/*``: the whole room).
 ALLOWED: dict[str, set[str]] = {
     # THE module that talks to AWS; the local backend reads and writes its own S3.
-    "boto3": {"datazone.py", "local/s3.py"},
+    "boto3": {"aws/datazone.py", "local/s3.py"},
     # The model's loader and shapes, the AWS calls, the backend's protocol and signatures.
-    "botocore": {"datazone.py", "datazone_model.py", "validation.py", "local/*"},
-    "tornado": {"app.py", "handlers.py", "local/*"},
-    "jupyter_server": {"app.py", "handlers.py"},
-    "pydantic": {"models.py", "handlers.py"},
+    "botocore": {"aws/*", "local/*"},
+    "tornado": {"server/*", "local/*"},
+    "jupyter_server": {"server/*"},
+    "pydantic": {"runs/models.py", "server/handlers.py"},
     "moto": {"local/*"},
     "papermill": {"local/*"},
     "nbclient": {"local/*"},
 }
 
-#: Of the local backend, what other modules may import: its traits (for
+#: Of the local backend, what other rooms may import: its traits (for
 #: ``--LocalBackend.*``), its connection file, the private-file and process helpers and
 #: the export lines. Never its machinery (server, store, scheduler, runner, operations, S3).
 LOCAL_FOR_CLIENTS = {"backend", "discovery", "private", "processes", "shellenv", ""}
 
-#: The service layer: no web framework, no AWS SDK (DESIGN: handlers stay thin and
-#: exactly one module talks to AWS).
-SERVICE_LAYER = {
-    "service.py",
-    "sync.py",
-    "workspace.py",
-    "runjson.py",
-    "results.py",
-    "pathruns.py",
-    "environment.py",
-    "context.py",
-    "polling.py",
-    "idempotency.py",
-}
+#: The workflow: no web framework, no AWS SDK (DESIGN: handlers stay thin and exactly one
+#: module talks to AWS).
+SERVICE_ROOMS = {"runs", "core"}
 
 
 def _modules() -> list[Path]:
@@ -85,7 +91,12 @@ def _imports(path: Path) -> set[str]:
 
 
 def _allowed(rule: set[str], name: str) -> bool:
-    return name in rule or ("local/*" in rule and name.startswith("local/"))
+    return name in rule or f"{_room(name)}/*" in rule
+
+
+def _room(name: str) -> str:
+    """``runs/service.py`` -> ``runs``; the package's own ``__init__.py`` -> ``""``."""
+    return name.split("/")[0] if "/" in name else ""
 
 
 @pytest.mark.parametrize("path", _modules(), ids=_name)
@@ -108,13 +119,39 @@ def test_only_the_backend_uses_its_machinery(path: Path) -> None:
             assert part in LOCAL_FOR_CLIENTS, f"{name} imports {imported}"
 
 
-@pytest.mark.parametrize("name", sorted(SERVICE_LAYER))
-def test_the_service_layer_imports_no_framework_and_no_sdk(name: str) -> None:
-    forbidden = {"tornado", "jupyter_server", "boto3", "botocore", "jupyter_sagerun.datazone"}
-    for imported in _imports(PACKAGE / name):
-        assert imported.split(".")[0] not in forbidden and imported not in forbidden, (
-            f"{name} imports {imported}"
-        )
+@pytest.mark.parametrize("path", _modules(), ids=_name)
+def test_each_room_imports_only_the_rooms_below_it(path: Path) -> None:
+    name = _name(path)
+    room = _room(name)
+    if not room:
+        return  # the package's __init__: the extension's entry points
+    for imported in _imports(path):
+        parts = imported.split(".")
+        if parts[0] != "jupyter_sagerun" or len(parts) < 2:
+            continue
+        target = parts[1]
+        if not (PACKAGE / target).is_dir():
+            continue  # `__version__` and the like, from the package itself
+        assert target in ROOMS[room], f"{name} ({room}) imports {imported} ({target})"
+        if target == "aws" and room in {"runs", "local"}:
+            part = parts[2] if len(parts) > 2 else ""
+            assert part in AWS_FOR_OTHERS, f"{name} imports the AWS gateway: {imported}"
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in _modules() if _room(_name(p)) in SERVICE_ROOMS], ids=_name
+)
+def test_the_workflow_imports_no_framework_and_no_sdk(path: Path) -> None:
+    forbidden = {"tornado", "jupyter_server", "boto3", "botocore"}
+    for imported in _imports(path):
+        assert imported.split(".")[0] not in forbidden, f"{_name(path)} imports {imported}"
+
+
+def test_every_room_is_listed() -> None:
+    folders = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()}
+    assert folders == set(ROOMS), "a folder of the package is not a room of ROOMS"
+    loose = sorted(p.name for p in PACKAGE.glob("*.py") if p.name != "__init__.py")
+    assert not loose, f"modules outside every room: {loose}"
 
 
 @pytest.mark.parametrize("path", _modules(), ids=_name)
@@ -128,6 +165,6 @@ def test_every_module_imports(path: Path) -> None:
 
 def test_the_rules_see_imports() -> None:
     # The checks above would pass vacuously if the parser found nothing.
-    assert "botocore.loaders" in _imports(PACKAGE / "datazone_model.py")
-    assert "jupyter_sagerun.errors" in _imports(PACKAGE / "service.py")
-    assert "jupyter_sagerun.local.discovery" in _imports(PACKAGE / "backend_process.py")
+    assert "botocore.loaders" in _imports(PACKAGE / "aws/datazone_model.py")
+    assert "jupyter_sagerun.core.errors" in _imports(PACKAGE / "runs/service.py")
+    assert "jupyter_sagerun.local.discovery" in _imports(PACKAGE / "server/backend_process.py")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from jupyter_sagerun import model_defaults, validation
+from jupyter_sagerun.aws import validation
+from jupyter_sagerun.core import model_defaults
 
 
 def test_run_timeout_default_is_the_models_documented_default() -> None:

@@ -9,9 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from traitlets import TraitError
 
-from jupyter_sagerun.datazone import DataZoneGateway
-from jupyter_sagerun.once import Once
-from jupyter_sagerun.wiring import SageRun
+from jupyter_sagerun.aws.datazone import DataZoneGateway
+from jupyter_sagerun.core.once import Once
+from jupyter_sagerun.server.wiring import SageRun
 
 
 def test_concurrent_first_uses_build_once() -> None:
@@ -61,8 +61,9 @@ class OtherGateway(DataZoneGateway):
 def test_the_gateway_class_defaults_lazily_and_must_be_a_gateway() -> None:
     assert SageRun().gateway_class is DataZoneGateway
     trait = SageRun.class_traits()["gateway_class"]
-    assert "Default: 'jupyter_sagerun.datazone.DataZoneGateway'" in SageRun.class_get_trait_help(
-        trait
+    assert (
+        "Default: 'jupyter_sagerun.aws.datazone.DataZoneGateway'"
+        in SageRun.class_get_trait_help(trait)
     )
     assert SageRun(gateway_class=OtherGateway).gateway_class is OtherGateway
     with pytest.raises(TraitError, match="gateway_class must be a DataZoneGateway"):

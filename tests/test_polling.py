@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jupyter_sagerun.polling import poll_until
+from jupyter_sagerun.core.polling import poll_until
 
 
 class FakeClock:

@@ -16,7 +16,7 @@ import pytest
 from conftest import Api, sagerun_config, token, write_notebook
 from traitlets.config import Config
 
-from jupyter_sagerun.datazone import DataZoneGateway
+from jupyter_sagerun.aws.datazone import DataZoneGateway
 from jupyter_sagerun.local import LocalBackend
 from jupyter_sagerun.local.discovery import read_info
 

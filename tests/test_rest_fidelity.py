@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from conftest import Api, printed, token, wait_for, write_notebook
 
-from jupyter_sagerun.context import RunContext
-from jupyter_sagerun.datazone import DataZoneGateway
-from jupyter_sagerun.errors import SageRunError
+from jupyter_sagerun.aws.datazone import DataZoneGateway
+from jupyter_sagerun.core.errors import SageRunError
 from jupyter_sagerun.local import LocalBackend
-from jupyter_sagerun.sync import NotebookSyncer
+from jupyter_sagerun.runs.context import RunContext
+from jupyter_sagerun.runs.sync import NotebookSyncer
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from conftest import Api, released_within, token, wait_for, write_notebook
 
-from jupyter_sagerun.backend_process import DETACHED_IDLE_TIMEOUT
+from jupyter_sagerun.core.polling import poll_until
 from jupyter_sagerun.local.discovery import RunningBackend, lock_is_held, read_info
-from jupyter_sagerun.polling import poll_until
+from jupyter_sagerun.server.backend_process import DETACHED_IDLE_TIMEOUT
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -14,11 +14,11 @@ import nbformat
 import pytest
 from conftest import Api, aws_context, wait_for, write_notebook
 
-from jupyter_sagerun import rendering
 from jupyter_sagerun.cli.output import written
-from jupyter_sagerun.errors import SageRunError
-from jupyter_sagerun.service import RunService
-from jupyter_sagerun.sync import NotebookSyncer
+from jupyter_sagerun.core import rendering
+from jupyter_sagerun.core.errors import SageRunError
+from jupyter_sagerun.runs.service import RunService
+from jupyter_sagerun.runs.sync import NotebookSyncer
 
 pytestmark = pytest.mark.timeout(120)
 

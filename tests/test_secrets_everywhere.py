@@ -48,7 +48,7 @@ import pytest
 import requests
 from conftest import write_notebook
 
-from jupyter_sagerun.credentials import Credentials
+from jupyter_sagerun.core.credentials import Credentials
 from jupyter_sagerun.local.sigv4 import sign
 from testkit.processes import free_port, kill_group
 from testkit.server import server_command

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from conftest import TERMINAL, write_notebook
 
+from jupyter_sagerun.core.polling import poll_until
 from jupyter_sagerun.local import processes
 from jupyter_sagerun.local.discovery import RunningBackend, read_info
-from jupyter_sagerun.polling import poll_until
 from testkit.server import Server, jupyter_server
 
 pytestmark = pytest.mark.timeout(240)
@@ -78,7 +78,7 @@ def test_a_run_outlives_the_server_and_the_server_imports_no_backend(tmp_path: P
     imported = json.loads(modules.read_text())
     leaked = [m for m in imported if m.split(".")[0] in BACKEND_ONLY or m in BACKEND_ONLY]
     leaked += [m for m in imported if any(m.startswith(f"{name}.") for name in BACKEND_ONLY)]
-    assert "jupyter_sagerun.app" in imported  # the extension did load
+    assert "jupyter_sagerun.server.app" in imported  # the extension did load
     assert not leaked, f"the Jupyter server imported the backend's machinery: {leaked}"
     assert processes.alive(backend.pid), "the backend stopped with the server"
 

@@ -26,10 +26,10 @@ SERVICE_ONLY = (
     "pydantic",
     "botocore",
     "boto3",
-    "jupyter_sagerun.models",
-    "jupyter_sagerun.service",
-    "jupyter_sagerun.datazone",
-    "jupyter_sagerun.sync",
+    "jupyter_sagerun.runs.models",
+    "jupyter_sagerun.runs.service",
+    "jupyter_sagerun.aws.datazone",
+    "jupyter_sagerun.runs.sync",
     "jupyter_sagerun.local.protocol",
 )
 
@@ -51,7 +51,7 @@ def test_start_up_imports_no_service_and_the_first_request_brings_it(tmp_path: P
     ):
         pass  # started: it answered Jupyter's /api/status, and nothing asked us
     imported = _imported(idle)
-    assert "jupyter_sagerun.handlers" in imported  # the extension did load its routes
+    assert "jupyter_sagerun.server.handlers" in imported  # the extension did load its routes
     assert not _of(imported, SERVICE_ONLY), "imported at start-up, before any request"
 
     # The same server, asked once: the service is built then, and answers.
@@ -64,4 +64,4 @@ def test_start_up_imports_no_service_and_the_first_request_brings_it(tmp_path: P
         assert answer.status_code == 200, answer.text
         context = answer.json()
         assert (context["backend"], context["domainId"]) == ("aws", "dzd_startup"), context
-    assert {"pydantic", "botocore", "jupyter_sagerun.service"} <= _imported(used)
+    assert {"pydantic", "botocore", "jupyter_sagerun.runs.service"} <= _imported(used)

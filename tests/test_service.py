@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from conftest import aws_context, write_notebook
 
-from jupyter_sagerun.context import RunContext
-from jupyter_sagerun.errors import SageRunError
-from jupyter_sagerun.models import ListRunsQuery, StartRunBody
-from jupyter_sagerun.runjson import iso, run_json
-from jupyter_sagerun.service import RunService
-from jupyter_sagerun.sync import NotebookSyncer
+from jupyter_sagerun.core.errors import SageRunError
+from jupyter_sagerun.core.runjson import iso, run_json
+from jupyter_sagerun.runs.context import RunContext
+from jupyter_sagerun.runs.models import ListRunsQuery, StartRunBody
+from jupyter_sagerun.runs.service import RunService
+from jupyter_sagerun.runs.sync import NotebookSyncer
 
 NOW = datetime(2026, 11, 26, 23, 40, tzinfo=timezone.utc)
 

@@ -20,11 +20,11 @@ from conftest import (
     write_notebook,
 )
 
-from jupyter_sagerun.context import RunContext
-from jupyter_sagerun.errors import SageRunError
+from jupyter_sagerun.core.errors import SageRunError
+from jupyter_sagerun.core.target import AwsTarget
 from jupyter_sagerun.local import LocalBackend
-from jupyter_sagerun.sync import NotebookSyncer
-from jupyter_sagerun.target import AwsTarget
+from jupyter_sagerun.runs.context import RunContext
+from jupyter_sagerun.runs.sync import NotebookSyncer
 
 pytestmark = pytest.mark.timeout(90)
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import write_notebook
 
-from jupyter_sagerun import workspace as workspace_module
-from jupyter_sagerun.errors import SageRunError
-from jupyter_sagerun.workspace import Workspace
+from jupyter_sagerun.core.errors import SageRunError
+from jupyter_sagerun.runs import workspace as workspace_module
+from jupyter_sagerun.runs.workspace import Workspace
 
 
 def _write(path: Path, source: str) -> bytes:

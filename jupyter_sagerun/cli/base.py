@@ -17,13 +17,13 @@ from collections.abc import Sequence
 from jupyter_core.application import JupyterApp, base_aliases, base_flags
 from traitlets import Unicode
 
-from ..backend_process import ensure_local_backend
-from ..context import RunContext, resolve_backend, resolve_context
-from ..errors import SageRunError
+from ..core.errors import SageRunError
+from ..core.once import Once
 from ..local.backend import LocalBackend
-from ..once import Once
-from ..service import RunService
-from ..wiring import SageRun, build_service
+from ..runs.context import RunContext, resolve_backend, resolve_context
+from ..runs.service import RunService
+from ..server.backend_process import ensure_local_backend
+from ..server.wiring import SageRun, build_service
 from .argv import split_argv
 from .render import print_error
 

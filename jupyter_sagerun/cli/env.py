@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..backend_process import ensure_local_backend
 from ..local.backend import LocalBackend
 from ..local.shellenv import env_vars, export_lines
+from ..server.backend_process import ensure_local_backend
 from .base import EXIT_FAILED, EXIT_OK, CommandApp
 
 

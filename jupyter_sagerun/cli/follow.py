@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TextIO
 
-from ..errors import SageRunError
+from ..core.errors import SageRunError
 
 TERMINAL = frozenset({"SUCCEEDED", "FAILED", "STOPPED"})
 MAX_FAILED_POLLS = 10

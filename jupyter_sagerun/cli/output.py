@@ -13,9 +13,9 @@ import os
 import sys
 import tempfile
 
-from ..errors import FieldError, validation_error
-from ..results import FROM_LATEST_EXPORT
-from ..service import RunService
+from ..core.errors import FieldError, validation_error
+from ..core.results import FROM_LATEST_EXPORT
+from ..runs.service import RunService
 from .base import EXIT_OK, CommandApp
 
 FIELD = "output"

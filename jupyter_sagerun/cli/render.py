@@ -11,7 +11,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
-from ..errors import SageRunError
+from ..core.errors import SageRunError
 
 # Field path prefix (the REST API's names) → the option that sets it on this command line.
 _OPTIONS = (

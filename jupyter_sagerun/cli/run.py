@@ -6,10 +6,10 @@ import argparse
 import sys
 from typing import Any
 
-from ..errors import FieldError, SageRunError, validation_error
-from ..model_defaults import DEFAULT_RUN_TIMEOUT_MINUTES
-from ..models import StartRunBody, parse
-from ..validation import operation_model
+from ..aws.validation import operation_model
+from ..core.errors import FieldError, SageRunError, validation_error
+from ..core.model_defaults import DEFAULT_RUN_TIMEOUT_MINUTES
+from ..runs.models import StartRunBody, parse
 from .base import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, CommandApp
 from .follow import Detached, follow
 from .output import FORMATS, check_target, download_output, written

@@ -7,7 +7,7 @@ import os
 import sys
 from typing import Any
 
-from ..models import ListRunsQuery
+from ..runs.models import ListRunsQuery
 from .base import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, CommandApp
 from .follow import Detached, follow
 from .paths import locate

@@ -19,7 +19,7 @@ from jupyter_core.paths import jupyter_data_dir
 from traitlets import Bool, Enum, Float, Int, Unicode, default
 from traitlets.config import LoggingConfigurable
 
-from ..credentials import Credentials
+from ..core.credentials import Credentials
 from .discovery import (
     BackendAlreadyRunning,
     RunningBackend,

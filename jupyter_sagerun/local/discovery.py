@@ -21,8 +21,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..credentials import Credentials
-from ..polling import poll_until
+from ..core.credentials import Credentials
+from ..core.polling import poll_until
 from .private import FILE_MODE, private_dir
 
 LOCK_FILE = "backend.lock"

@@ -1,5 +1,5 @@
 """Notebook content in and out of the local backend: what an import brings is checked
-here; what an export sends back is rendered by ``jupyter_sagerun.rendering``."""
+here; what an export sends back is rendered by ``jupyter_sagerun.core.rendering``."""
 
 from __future__ import annotations
 

@@ -20,9 +20,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from .. import rendering
-from ..errors import SageRunError, conflict, not_found
-from ..results import RESULT_NOTEBOOK, run_results_prefix
+from ..core import rendering
+from ..core.errors import SageRunError, conflict, not_found
+from ..core.results import RESULT_NOTEBOOK, run_results_prefix
 from . import exporting, package_envs
 from .environments import Environments, project_s3_path
 from .private import DIR_MODE, private_dir, touch_private, write_private

@@ -18,8 +18,8 @@ from urllib.parse import unquote
 
 from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
 
-from ..errors import FieldError, SageRunError
-from ..validation import service_model
+from ..aws.validation import service_model
+from ..core.errors import FieldError, SageRunError
 
 #: The operations the local backend implements.
 OPERATIONS = (

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlparse
 
-from ..credentials import Credentials
+from ..core.credentials import Credentials
 
 STAGING_BUCKET = "sagerun-local"
 STAGING_PREFIX = "staging/"
@@ -90,7 +90,7 @@ class LocalS3:
             import boto3
             from botocore.config import Config
 
-            from ..wirelog import install_log_filter
+            from ..aws.wirelog import install_log_filter
 
             # The backend logs at DEBUG on request; botocore's wire records stay out.
             install_log_filter()

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from ..model_defaults import DEFAULT_RUN_TIMEOUT_MINUTES
+from ..core.model_defaults import DEFAULT_RUN_TIMEOUT_MINUTES
 from . import processes
 from .private import open_private
 from .store import Record, Store, now

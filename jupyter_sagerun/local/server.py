@@ -22,8 +22,8 @@ from typing import Any
 
 import tornado.web
 
-from ..errors import SageRunError
-from ..validation import validate_input
+from ..aws.validation import validate_input
+from ..core.errors import SageRunError
 from . import protocol
 from .faults import Fault, Faults
 from .idle import Activity

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shlex
 
-from ..credentials import Credentials
+from ..core.credentials import Credentials
 
 
 def env_vars(

@@ -25,7 +25,7 @@ from botocore.auth import SIGV4_TIMESTAMP, S3SigV4Auth, S3SigV4QueryAuth, SigV4A
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials as BotoCredentials
 
-from ..credentials import Credentials
+from ..core.credentials import Credentials
 
 #: AWS accepts a request signed up to 15 minutes before or after its own clock.
 MAX_SKEW_SECONDS = 15 * 60

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from ..errors import FieldError, SageRunError
+from ..core.errors import FieldError, SageRunError
 from .private import touch_private
 
 Kind = Literal["notebooks", "runs", "exports"]

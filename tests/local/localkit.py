@@ -19,7 +19,7 @@ import boto3
 from botocore.config import Config
 from conftest import notebook_bytes
 
-from jupyter_sagerun.credentials import Credentials
+from jupyter_sagerun.core.credentials import Credentials
 from jupyter_sagerun.local import LocalBackend, processes
 from jupyter_sagerun.local.discovery import read_info
 from jupyter_sagerun.local.sigv4 import sign

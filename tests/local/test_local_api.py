@@ -12,9 +12,9 @@ import pytest
 from botocore.exceptions import ClientError
 from traitlets.config import Application
 
+from jupyter_sagerun.aws.validation import service_model
 from jupyter_sagerun.local import LocalBackend, protocol
 from jupyter_sagerun.local.app import LocalBackendApp
-from jupyter_sagerun.validation import service_model
 
 from .localkit import DOMAIN, PROJECT, Local, notebook
 

@@ -23,10 +23,10 @@ from botocore.exceptions import ClientError
 from botocore.model import Shape, StructureShape
 from botocore.serialize import create_serializer
 
-from jupyter_sagerun.credentials import Credentials
+from jupyter_sagerun.aws.validation import service_model
+from jupyter_sagerun.core.credentials import Credentials
 from jupyter_sagerun.local import protocol
 from jupyter_sagerun.local.sigv4 import sign
-from jupyter_sagerun.validation import service_model
 
 from .localkit import DOMAIN, PROJECT, REGION, Local, notebook
 

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from jupyter_sagerun.results import run_result_uri
+from jupyter_sagerun.core.results import run_result_uri
 
 from .localkit import DOMAIN, PROJECT, Local, cell_text, notebook
 

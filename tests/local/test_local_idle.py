@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from jupyter_sagerun.core.polling import poll_until
 from jupyter_sagerun.local.discovery import RunningBackend, lock_is_held, read_info
-from jupyter_sagerun.polling import poll_until
 
 from .localkit import DOMAIN, PROJECT, Local, notebook
 

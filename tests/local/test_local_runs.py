@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from jupyter_sagerun.core.model_defaults import DEFAULT_RUN_TIMEOUT_MINUTES
 from jupyter_sagerun.local import processes, runner
-from jupyter_sagerun.model_defaults import DEFAULT_RUN_TIMEOUT_MINUTES
 
 from .localkit import (
     DOMAIN,

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from jupyter_sagerun.credentials import Credentials
+from jupyter_sagerun.core.credentials import Credentials
 from jupyter_sagerun.local.sigv4 import MAX_SKEW_SECONDS, Incoming, Refusal, Verifier, sign
 
 PAIR = Credentials.fresh()

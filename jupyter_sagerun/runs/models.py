@@ -14,7 +14,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
-from .errors import FieldError, SageRunError, validation_error
+from ..core.errors import FieldError, SageRunError, validation_error
 
 _Model = TypeVar("_Model", bound=BaseModel)
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .errors import FieldError
+from ..core.errors import FieldError
 
 # code -> (status, code we report, retryable)
 CODES: dict[str, tuple[int, str, bool]] = {

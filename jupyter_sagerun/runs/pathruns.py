@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .errors import FieldError, validation_error
+from ..core.errors import FieldError, validation_error
 
 Call = Callable[[Mapping[str, Any]], dict[str, Any]]
 _PREFIX = "ids."

@@ -19,7 +19,9 @@ import botocore.exceptions as bex
 import botocore.session
 from botocore import xform_name
 
-from .credentials import Credentials
+from ..core.credentials import Credentials
+from ..core.errors import SageRunError
+from ..core.target import AwsTarget
 from .datazone_model import use_shipped_model
 from .error_tables import (
     BY_STATUS,
@@ -32,8 +34,6 @@ from .error_tables import (
     redact,
     sensitive_strings,
 )
-from .errors import SageRunError
-from .target import AwsTarget
 from .wirelog import install_log_filter
 
 log = logging.getLogger(__name__)

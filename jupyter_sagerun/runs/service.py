@@ -14,13 +14,10 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
-from . import environment
-from .context import RunContext
-from .errors import FieldError, SageRunError, validation_error
-from .models import ListRunsQuery, NotebooksQuery, StartRunBody
-from .pathruns import list_runs_of
-from .polling import poll_until
-from .results import (
+from ..aws.validation import validate_input
+from ..core.errors import FieldError, SageRunError, validation_error
+from ..core.polling import poll_until
+from ..core.results import (
     FROM_LATEST_EXPORT,
     FROM_RUN,
     TERMINAL,
@@ -31,10 +28,13 @@ from .results import (
     render_pdf,
     run_result_uri,
 )
-from .runjson import notebook_json, run_json
+from ..core.runjson import notebook_json, run_json
+from . import environment
+from .context import RunContext
+from .models import ListRunsQuery, NotebooksQuery, StartRunBody
+from .pathruns import list_runs_of
 from .sync import Gateway as SyncGateway
 from .sync import NotebookSyncer
-from .validation import validate_input
 from .workspace import Workspace
 
 log = logging.getLogger(__name__)

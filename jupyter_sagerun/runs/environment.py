@@ -15,10 +15,10 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from ..aws.validation import validate_input
+from ..core.errors import FieldError
+from ..core.idempotency import KeyedLocks, client_token
 from .context import RunContext
-from .errors import FieldError
-from .idempotency import KeyedLocks, client_token
-from .validation import validate_input
 
 Call = Callable[[RunContext, str, Mapping[str, Any]], dict[str, Any]]
 FIELD = "environmentConfiguration"

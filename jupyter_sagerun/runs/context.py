@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .credentials import Credentials
-from .target import AwsTarget
+from ..core.credentials import Credentials
+from ..core.target import AwsTarget
 
 DEFAULT_REGION = "us-east-1"
 SMUS_PROFILE = "DomainExecutionRoleCreds"

@@ -20,11 +20,11 @@ from jupyter_server.extension.application import ExtensionApp
 from tornado.ioloop import IOLoop
 from traitlets import Int
 
+from ..core.once import Once
+from ..local import LocalBackend
+from ..runs.context import RunContext, resolve_backend, resolve_context
 from .backend_process import BackendLocator
-from .context import RunContext, resolve_backend, resolve_context
 from .handlers import ROUTES
-from .local import LocalBackend
-from .once import Once
 from .wiring import SageRun, build_service
 
 

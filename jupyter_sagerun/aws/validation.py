@@ -16,8 +16,8 @@ from typing import Any
 
 from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
 
+from ..core.errors import FieldError, SageRunError
 from .datazone_model import service_model
-from .errors import FieldError, SageRunError
 
 
 def operation_model(operation: str) -> OperationModel:

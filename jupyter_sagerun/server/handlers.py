@@ -29,13 +29,13 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado.ioloop import IOLoop
 
-from .errors import SageRunError
-from .once import Once
+from ..core.errors import SageRunError
+from ..core.once import Once
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-    from .service import RunService
+    from ..runs.service import RunService
 
 AUTH_RESOURCE = "sagerun"
 _Model = TypeVar("_Model", bound="BaseModel")
@@ -86,12 +86,12 @@ class SageRunHandler(ExtensionHandlerMixin, APIHandler):
                 raise SageRunError(
                     400, "ValidationException", "The request body is not valid JSON."
                 ) from None
-        from .models import parse
+        from ..runs.models import parse
 
         return parse(model, data)
 
     def query(self, model: type[_Model]) -> _Model:
-        from .models import parse_query
+        from ..runs.models import parse_query
 
         return parse_query(model, self.request.query_arguments)
 
@@ -184,7 +184,7 @@ class ContextHandler(SageRunHandler):
     @authorized
     async def get(self) -> None:
         service = await self.service()
-        from .models import ContextQuery
+        from ..runs.models import ContextQuery
 
         query = self.query(ContextQuery)
         self.reply(await self.run_blocking(service.get_context, query.domainId, query.projectId))
@@ -195,7 +195,7 @@ class NotebooksHandler(SageRunHandler):
     @authorized
     async def get(self) -> None:
         service = await self.service()
-        from .models import NotebooksQuery
+        from ..runs.models import NotebooksQuery
 
         query = self.query(NotebooksQuery)
         self.reply(await self.run_blocking(service.list_notebooks, query))
@@ -206,7 +206,7 @@ class RunsHandler(SageRunHandler):
     @authorized
     async def get(self) -> None:
         service = await self.service()
-        from .models import ListRunsQuery
+        from ..runs.models import ListRunsQuery
 
         query = self.query(ListRunsQuery)
         self.reply(await self.run_blocking(service.list_runs, query))
@@ -215,7 +215,7 @@ class RunsHandler(SageRunHandler):
     @authorized
     async def post(self) -> None:
         service = await self.service()
-        from .models import StartRunBody
+        from ..runs.models import StartRunBody
 
         body = self.body(StartRunBody)
         self.reply(await self.run_blocking(service.start_run, body), status=201)
@@ -226,7 +226,7 @@ class RunHandler(SageRunHandler):
     @authorized
     async def get(self, run_id: str) -> None:
         service = await self.service()
-        from .models import GetRunQuery
+        from ..runs.models import GetRunQuery
 
         query = self.query(GetRunQuery)
         run = await self.run_blocking(
@@ -244,7 +244,7 @@ class StopHandler(SageRunHandler):
     @authorized
     async def post(self, run_id: str) -> None:
         service = await self.service()
-        from .models import StopBody
+        from ..runs.models import StopBody
 
         body = self.body(StopBody)
         run = await self.run_blocking(
@@ -258,7 +258,7 @@ class OutputHandler(SageRunHandler):
     @authorized
     async def post(self, run_id: str) -> None:
         service = await self.service()
-        from .models import OutputBody
+        from ..runs.models import OutputBody
 
         body = self.body(OutputBody)
         result = await self.run_blocking(

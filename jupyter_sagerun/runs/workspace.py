@@ -25,7 +25,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from .errors import FieldError, SageRunError, validation_error
+from ..core.errors import FieldError, SageRunError, validation_error
 
 FIELD = "path"
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")

@@ -26,12 +26,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..aws.validation import validate_input
+from ..core.errors import FieldError, SageRunError, validation_error
+from ..core.idempotency import KeyedLocks, client_token
+from ..core.polling import poll_until
+from ..core.target import AwsTarget
 from .context import RunContext
-from .errors import FieldError, SageRunError, validation_error
-from .idempotency import KeyedLocks, client_token
-from .polling import poll_until
-from .target import AwsTarget
-from .validation import validate_input
 
 log = logging.getLogger(__name__)
 

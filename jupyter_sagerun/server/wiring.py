@@ -22,16 +22,16 @@ from traitlets import Enum, Float, Int, TraitError, Type, Unicode, default, vali
 from traitlets.config import Configurable
 from traitlets.utils.importstring import import_item
 
-from .context import ContextConfig, LocalEndpoints, blank_to_none
-from .local.backend import LocalBackend
-from .local.discovery import RunningBackend
+from ..local.backend import LocalBackend
+from ..local.discovery import RunningBackend
+from ..runs.context import ContextConfig, LocalEndpoints, blank_to_none
 
 if TYPE_CHECKING:
-    from .service import ContextProvider, RunService
+    from ..runs.service import ContextProvider, RunService
 
 
 #: The gateway a SageRun uses unless told otherwise; named, not imported (see below).
-DEFAULT_GATEWAY = "jupyter_sagerun.datazone.DataZoneGateway"
+DEFAULT_GATEWAY = "jupyter_sagerun.aws.datazone.DataZoneGateway"
 
 
 class GatewayType(Type):  # type: ignore[type-arg]
@@ -112,7 +112,7 @@ class SageRun(Configurable):
 
     @validate("gateway_class")
     def _check_gateway_class(self, proposal: Any) -> type:
-        from .datazone import DataZoneGateway
+        from ..aws.datazone import DataZoneGateway
 
         value: type = proposal["value"]
         if not issubclass(value, DataZoneGateway):
@@ -146,8 +146,8 @@ def build_service(
     logger: logging.Logger | None = None,
 ) -> RunService:
     # Imported here, not with the traits: the service brings pydantic and botocore.
-    from .service import RunService
-    from .sync import NotebookSyncer
+    from ..runs.service import RunService
+    from ..runs.sync import NotebookSyncer
 
     gateway = settings.gateway_class(
         connect_timeout=settings.connect_timeout,

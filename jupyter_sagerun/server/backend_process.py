@@ -27,13 +27,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .context import LocalEndpoints
-from .errors import SageRunError
-from .local import processes
-from .local.backend import LocalBackend
-from .local.discovery import INFO_FILE, RunningBackend, find_running_backend, lock_is_held
-from .local.private import open_private, private_dir
-from .polling import poll_until
+from ..core.errors import SageRunError
+from ..core.polling import poll_until
+from ..local import processes
+from ..local.backend import LocalBackend
+from ..local.discovery import INFO_FILE, RunningBackend, find_running_backend, lock_is_held
+from ..local.private import open_private, private_dir
+from ..runs.context import LocalEndpoints
 from .wiring import running_endpoints
 
 LOG_FILE = "backend.log"
