@@ -1,10 +1,10 @@
 import * as React from 'react';
-import { TranslationBundle } from '@jupyterlab/translation';
 
 import { LIMITS } from '../api/limits';
 import type { RunStatus, TriggerSourceType } from '../api/types';
 import { FIELD } from '../model/validation';
 import { FieldErrorMessage, FieldRow, Section } from './Field';
+import { formatHours } from '../model/format';
 import { statusLabel } from './StatusBadge';
 import { ISectionProps, TextRow } from './TextRow';
 
@@ -46,12 +46,6 @@ export function ComputeSection(
     </Section>
   );
 }
-export function formatHours(minutes: number, trans: TranslationBundle): string {
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return m ? trans.__('%1 h %2 min', h, m) : trans.__('%1 h', h);
-}
-
 export function TimeoutSection(props: ISectionProps): JSX.Element {
   const { trans, state } = props;
   const minutes = Number(state.timeoutMinutes);

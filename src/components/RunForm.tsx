@@ -28,7 +28,8 @@ import { MetadataSection, ParametersSection } from './KeyValueSections';
 import { NetworkSection } from './NetworkSection';
 import { PresetPicker } from './PresetPicker';
 import { ChecksList, SubmitError } from './SubmitOutcome';
-import { ContextLine, TargetSection } from './TargetSection';
+import { ContextLine } from './ContextLine';
+import { TargetSection } from './TargetSection';
 import { useSubmission } from './useSubmission';
 
 export { placeServerErrors } from '../model/submission';
