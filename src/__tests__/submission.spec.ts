@@ -1,7 +1,6 @@
-import { SageRunApiError } from '../api/errors';
+import { asApiError, SageRunApiError } from '../api/errors';
 import type { Run, StartRunRequest } from '../api/types';
 import {
-  asSubmitError,
   begin,
   canSubmit,
   enterPhase,
@@ -108,12 +107,14 @@ describe('the submit state machine', () => {
     });
   });
 
-  it('turns anything thrown into an InternalError', () => {
-    const error = asSubmitError(new TypeError('oops'));
+  it('fails with an InternalError when something else than the service threw', () => {
+    const s = fail(new TypeError('oops'), known);
+    expect(s.kind).toBe('failed');
+    const error = s.kind === 'failed' ? s.error : null;
     expect(error).toBeInstanceOf(SageRunApiError);
-    expect(error.code).toBe('InternalError');
-    expect(error.message).toBe('oops');
-    expect(asSubmitError('text').message).toBe('text');
+    expect(error?.code).toBe('InternalError');
+    expect(error?.message).toBe('oops');
+    expect(asApiError('text').message).toBe('text');
   });
 
   it('says a retry reuses the token only when the request may have reached the service', () => {

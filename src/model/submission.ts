@@ -13,7 +13,7 @@
  * retryable answer) sends the same token, so it never starts a second run; any other
  * failure, or a changed request, gets a new token.
  */
-import { SageRunApiError } from '../api/errors';
+import { asApiError, SageRunApiError } from '../api/errors';
 import type { FieldErrors } from './validation';
 import { mayHaveStarted } from './submitter';
 
@@ -85,7 +85,7 @@ export function succeed(): SubmissionState {
  * placed at the fields in `known` (the rest listed with the error).
  */
 export function fail(reason: unknown, known: Set<string>): SubmissionState {
-  const error = asSubmitError(reason);
+  const error = asApiError(reason);
   if (!error.fields.length) {
     return { kind: 'failed', error, placed: null, other: [] };
   }
@@ -104,17 +104,6 @@ export function progress(state: SubmissionState): SubmitPhase | null {
 /** Whether submitting again retries with this request's token (see above). */
 export function retryReusesToken(state: SubmissionState): boolean {
   return state.kind === 'failed' && mayHaveStarted(state.error);
-}
-
-/** Any failure as the service's error type: a bug in the form is an InternalError. */
-export function asSubmitError(reason: unknown): SageRunApiError {
-  return reason instanceof SageRunApiError
-    ? reason
-    : new SageRunApiError({
-        status: 500,
-        code: 'InternalError',
-        message: String((reason as Error)?.message ?? reason)
-      });
 }
 
 /** Map server field paths onto the fields the form shows. */

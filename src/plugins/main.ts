@@ -16,7 +16,7 @@ import {
 import type { RunContext } from '../api/types';
 import { runRemotelyIcon } from '../icons';
 import { runCaption } from '../model/messages';
-import { asApiError } from '../model/runsModel';
+import { asApiError } from '../api/errors';
 import {
   CommandIDs,
   ISageRunRuns,

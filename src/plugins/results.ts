@@ -7,7 +7,7 @@ import type { SageRunClient } from '../api/client';
 import type { OutputFormat, Run } from '../api/types';
 import { nbdimeDiffUrl } from '../model/diff';
 import { resultErrorMessage } from '../model/messages';
-import { asApiError } from '../model/runsModel';
+import { asApiError } from '../api/errors';
 
 /** A run's result: exported into the workspace, opened, or diffed with its source. */
 export class ResultOpener {

@@ -4,7 +4,8 @@ import { TranslationBundle } from '@jupyterlab/translation';
 
 import type { SageRunClient } from '../api/client';
 import { runRemotelyIcon } from '../icons';
-import { asApiError, RunsModel } from '../model/runsModel';
+import { asApiError } from '../api/errors';
+import { RunsModel } from '../model/runsModel';
 import { CommandIDs } from '../tokens';
 import type { RunsPanelWidget } from '../widgets/RunsPanelWidget';
 import type { ResultOpener } from './results';
