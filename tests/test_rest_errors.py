@@ -1,5 +1,5 @@
 """Errors end to end: what the local backend (or the network) does → what the REST
-client sees, status and code, per the errors table of DEVELOPERS.md."""
+client sees, status and code, per the errors table of DEVELOPERS.md ("Errors")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""DataZone answers → the JSON our REST API promises (DEVELOPERS.md, "A run").
+"""DataZone answers → the JSON our REST API promises (docs/rest.md, "A run").
 
 camelCase names as DataZone has them, ISO 8601 UTC timestamps, and parameter values
 held back: a run carries ``parameterNames`` always and ``parameters`` only when the
