@@ -8,12 +8,14 @@ model, so no limit is retyped here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
+from ..aws.validation import InvalidInput
 from ..core.errors import FieldError, SageRunError, validation_error
 
 _Model = TypeVar("_Model", bound=BaseModel)
@@ -159,3 +161,51 @@ def parse_query(model: type[_Model], arguments: Mapping[str, list[bytes]]) -> _M
     # Blank means absent: ``?status=`` from a form with nothing chosen.
     data = {k: v for k, v in data.items() if v != ""}
     return parse(model, data)
+
+
+# --- DataZone's names → the REST API's, for the field paths of a refusal -------------
+
+#: The top member of a DataZone request → the REST name our clients send it under.
+REST_NAMES = {
+    "domainIdentifier": "domainId",
+    "owningProjectIdentifier": "projectId",
+    "notebookIdentifier": "notebookId",
+    "identifier": "runId",
+    # StartNotebookImport's: the file name comes from the path, the source from staging.
+    "name": "path",
+    "sourceLocation.s3": "stagingS3Uri",
+}
+_HINTS = {
+    "domainId": "is required: choose a domain, or configure --SageRun.domain_id",
+    "projectId": "is required: choose a project, or configure --SageRun.project_id",
+}
+
+
+def _rest_path(path: str) -> str:
+    if path in REST_NAMES:
+        return REST_NAMES[path]
+    head, dot, rest = path.partition(".")
+    head_only, bracket, tail = head.partition("[")
+    name = REST_NAMES.get(head_only, head_only)
+    return name + bracket + tail + dot + rest
+
+
+def rest_fields(problems: Iterable[FieldError]) -> list[FieldError]:
+    """``problems`` with DataZone's paths under their REST names."""
+    out = []
+    for problem in problems:
+        path = _rest_path(problem.path)
+        message = problem.message
+        if message == "is required" and path in _HINTS:
+            message = _HINTS[path]
+        out.append(FieldError(path, message))
+    return out
+
+
+@contextlib.contextmanager
+def rest_named() -> Iterator[None]:
+    """A refusal of the DataZone model inside the block names REST fields."""
+    try:
+        yield
+    except InvalidInput as exc:
+        raise validation_error(rest_fields(exc.fields)) from None
