@@ -35,7 +35,7 @@ from .models import ListRunsQuery, NotebooksQuery, StartRunBody, rest_fields, re
 from .pathruns import list_runs_of
 from .sync import Gateway as SyncGateway
 from .sync import NotebookSyncer
-from .workspace import Workspace
+from .workspace import MAX_NOTEBOOK_BYTES, Workspace
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ class RunService:
         syncer: NotebookSyncer,
         contents_root: str,
         *,
-        max_notebook_bytes: int = 64 * 1024 * 1024,
+        max_notebook_bytes: int = MAX_NOTEBOOK_BYTES,
         allow_hidden: bool = False,
         export_poll_interval: float = 0.2,
         logger: logging.Logger | None = None,
