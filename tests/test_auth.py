@@ -75,7 +75,7 @@ async def test_every_route_without_a_token_is_403(
     jp_serverapp: Any, http_server_client: Any
 ) -> None:
     routes = sagerun_routes(jp_serverapp)
-    # All seven route/method pairs of the REST API (api/openapi.yaml), found in the live routing table.
+    # All seven route/method pairs of the REST API (api/openapi.yaml), in the live routing table.
     assert sum(len(methods(h)) for _, h in routes) == 7, routes
     for path, handler in routes:
         for method in methods(handler):
