@@ -89,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
             results[size] = measure(server, str(first["id"]), args.requests)
             figures = ", ".join(f"{k} {v:.1f} ms" for k, v in results[size].items())
             print(
-                f"{size:>6} runs (seeded in {seeded:.1f} s), medians of n={args.requests}: {figures}"
+                f"{size:>6} runs (seeded in {seeded:.1f} s), "
+                f"medians of n={args.requests}: {figures}"
             )
     print(f"machine after: {machine_line()}")
     ok = True
@@ -98,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         met = ratio <= TARGET
         ok = ok and met
         print(
-            f"target {name} at {SIZES[-1]} runs <= {TARGET}x at {SIZES[0]}: {verdict(met)} ({ratio:.2f}x)"
+            f"target {name} at {SIZES[-1]} runs <= {TARGET}x at {SIZES[0]}: "
+            f"{verdict(met)} ({ratio:.2f}x)"
         )
     return 0 if ok else 1
 
