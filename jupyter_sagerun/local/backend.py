@@ -55,6 +55,22 @@ class LocalBackend(LoggingConfigurable):
         config=True,
         help="Runs executing at once; more wait QUEUED. 0 keeps every run queued.",
     )
+    warm_runners = Int(
+        2,
+        min=0,
+        config=True,
+        help="Runners kept ready for the next runs (at most max_concurrent_runs): an "
+        "interpreter with papermill imported and a kernel of the default environment "
+        "started, so a run does not wait for them. Each serves one run (its kernel is a "
+        "fresh process), and they are started only after a run has started. 0: none.",
+    )
+    warm_runner_idle_timeout = Float(
+        120.0,
+        min=0.0,
+        config=True,
+        help="Seconds without a run starting after which the warm runners are let go "
+        "(the next run starts cold, and starts the pool again).",
+    )
     state_dir = Unicode(
         config=True, help="Directory of the SQLite state, notebook contents and run outputs."
     )
@@ -226,6 +242,8 @@ class LocalBackend(LoggingConfigurable):
             hidden=(self.credentials.access_key_id, self.credentials.secret_access_key),
             environments_dir=state / "environments",
             max_environments=self.max_environments,
+            warm_runners=self.warm_runners,
+            warm_idle_seconds=self.warm_runner_idle_timeout,
         )
         self._state = BackendState.create(self._store, self._s3, self._scheduler, state, self.log)
         self._scheduler.on_end = functools.partial(publish_result, self._state)

@@ -1,8 +1,13 @@
 """Starts queued runs, follows them, and ends them: stop, timeout, exit.
 
 One thread owns every child process, so no lock guards them; request handlers only
-change a run's status in the store and wake this thread. A run's state machine:
-QUEUED -> STARTING -> RUNNING -> SUCCEEDED | FAILED, and STOPPING -> STOPPED.
+change a run's status in the store and wake this thread, and so does each child as it
+exits. A run's state machine: QUEUED -> STARTING -> RUNNING -> SUCCEEDED | FAILED, and
+STOPPING -> STOPPED. A run that cannot be launched at all ends FAILED with the reason.
+
+A run goes to a warm runner when one is ready (warmpool.py), else to a runner started
+for it; either way its kernel works in a folder of its own outside the state
+directory, removed when the run ends.
 """
 
 from __future__ import annotations
@@ -23,12 +28,14 @@ from ..core.model_defaults import DEFAULT_RUN_TIMEOUT_MINUTES
 from . import processes
 from .private import open_private
 from .store import Record, Store, now
+from .warmpool import WarmPool, make_workdir, remove_workdir
 
 ACTIVE = ("STARTING", "RUNNING", "STOPPING")
 TERMINAL = ("STOPPED", "SUCCEEDED", "FAILED")
 DEFAULT_TIMEOUT_MINUTES = DEFAULT_RUN_TIMEOUT_MINUTES
 ENV_PREFIX = "SAGEMAKER_NOTEBOOK_PARAMETER_"
 RESTART_MESSAGE = "The local backend restarted while the run was active."
+LAUNCH_MESSAGE = "The run could not be started: "
 #: The package's parent directory, so a child finds jupyter_sagerun uninstalled too.
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
@@ -36,7 +43,8 @@ _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 @dataclass
 class Child:
     popen: subprocess.Popen[bytes]
-    log: IO[bytes]
+    log: IO[bytes] | None  # None for a warm runner, which opens the run's log itself
+    workdir: Path
     started: float
     deadline: float
     timeout_minutes: int
@@ -56,6 +64,8 @@ class Scheduler:
         hidden: tuple[str, ...] = (),
         environments_dir: Path | None = None,
         max_environments: int = 8,
+        warm_runners: int = 0,
+        warm_idle_seconds: float = 120.0,
     ) -> None:
         self.store = store
         # Values no run may find in its environment (the backend's credentials): the
@@ -73,6 +83,13 @@ class Scheduler:
         self.environments_dir = environments_dir
         self.max_environments = max_environments
         self._active: dict[str, Child] = {}
+        self.pool = WarmPool(
+            self._warm_command,
+            self._base_environment,
+            min(warm_runners, max_concurrent_runs),
+            warm_idle_seconds,
+            log,
+        )
         self._wake = threading.Event()
         self._quit = threading.Event()
         self._thread: threading.Thread | None = None
@@ -95,8 +112,11 @@ class Scheduler:
         for child in self._active.values():
             processes.kill_tree(child.popen.pid)
             child.popen.wait()
-            child.log.close()
+            if child.log is not None:
+                child.log.close()
+            remove_workdir(child.workdir)
         self._active.clear()
+        self.pool.drain()
 
     def wake(self) -> None:
         self._wake.set()
@@ -140,10 +160,10 @@ class Scheduler:
         if self._quit.is_set():
             return
         free = self.max_concurrent_runs - len(self._active)
-        if free <= 0:
-            return
-        for record in self.store.by_status("runs", ["QUEUED"])[:free]:
-            self._launch(record)
+        if free > 0:
+            for record in self.store.by_status("runs", ["QUEUED"], limit=free):
+                self._launch(record)
+        self.pool.tend(self.max_concurrent_runs, busy=bool(self._active))
 
     def _follow(self, run_id: str, child: Child) -> None:
         record = self.store.get("runs", run_id)
@@ -160,7 +180,9 @@ class Scheduler:
         if code is None:
             return
         del self._active[run_id]
-        child.log.close()
+        if child.log is not None:
+            child.log.close()
+        remove_workdir(child.workdir)
         self._finish(run_id, child, code)
 
     def _finish(self, run_id: str, child: Child, code: int) -> None:
@@ -210,6 +232,50 @@ class Scheduler:
             f"--max-environments={self.max_environments}",
         ]
 
+    def _base_environment(self) -> dict[str, str]:
+        """A run's environment without its parameters: the backend's, less its
+        credentials, with this package importable."""
+        env = {k: v for k, v in os.environ.items() if v not in self.hidden}
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
+        return env
+
+    @staticmethod
+    def _parameter_environment(parameters: dict[str, str]) -> dict[str, str]:
+        """``SAGEMAKER_NOTEBOOK_PARAMETER_<name>`` for each parameter an environment can
+        hold (every one still reaches the parameters cell). ValueError, naming the
+        parameter but never its value, for one the system cannot encode."""
+        env: dict[str, str] = {}
+        for name, value in parameters.items():
+            if not name or "=" in name or "\0" in name or "\0" in value:
+                continue
+            try:
+                os.fsencode(name)
+                os.fsencode(value)
+            except UnicodeError:
+                raise ValueError(
+                    f"the parameter {name!r} cannot be passed to the run's environment"
+                    " (it holds characters this system cannot encode)."
+                ) from None
+            env[ENV_PREFIX + name] = value
+        return env
+
+    def _runner_command(self, *args: str) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "jupyter_sagerun.local.runner",
+            *args,
+            f"--log-level={self.runner_log_level}",
+            *self._environment_options(),
+        ]
+
+    def _warm_command(self, workdir: Path) -> list[str]:
+        return self._runner_command("--warm", f"--workdir={workdir}")
+
+    def warm_pids(self) -> list[int]:
+        """The warm runners waiting for a run (for tests and the footprint benchmark)."""
+        return self.pool.pids()
+
     def _launch(self, record: Record) -> None:
         run_id = record["id"]
         started = self.store.update(
@@ -217,43 +283,92 @@ class Scheduler:
         )
         if started is None:  # stopped while we looked
             return
+        try:
+            child = self._start_child(record)
+        except Exception as exc:
+            self._launch_failed(run_id, exc)
+            return
+        self.store.update("runs", run_id, {}, pid=child.popen.pid)
+        self._active[run_id] = child
+        # Each child wakes the loop as it exits, so its run ends without waiting a tick.
+        threading.Thread(
+            target=self._wake_on_exit, args=(child.popen,), name="sagerun-run-exit", daemon=True
+        ).start()
+        self.log.info(
+            "Run %s started (pid %d, %s)",
+            run_id,
+            child.popen.pid,
+            "cold" if child.log is not None else "warm runner",
+        )
+
+    def _wake_on_exit(self, popen: subprocess.Popen[bytes]) -> None:
+        popen.wait()
+        self._wake.set()
+
+    def _start_child(self, record: Record) -> Child:
+        run_id = record["id"]
         run_dir = self.runs_dir / run_id
         parameters: dict[str, str] = record.get("parameters") or {}
-        env = {k: v for k, v in os.environ.items() if v not in self.hidden}
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
-        for name, value in parameters.items():
-            # A name an environment cannot hold still reaches the parameters cell.
-            if name and "=" not in name and "\0" not in name and "\0" not in value:
-                env[ENV_PREFIX + name] = value
+        environment = self._parameter_environment(parameters)
         minutes = int(
             (record.get("timeoutConfiguration") or {}).get(
                 "runTimeoutInMinutes", DEFAULT_TIMEOUT_MINUTES
             )
         )
+        if not run_dir.is_dir():
+            raise FileNotFoundError(f"the run's folder {run_dir} is gone")
+        warm = self.pool.take()
+        begun = time.monotonic()
+        deadline = begun + minutes * self.seconds_per_minute
+        if warm is not None:
+            job = {"run_dir": str(run_dir), "parameters": parameters, "environment": environment}
+            assert warm.popen.stdin is not None
+            try:
+                warm.popen.stdin.write(json.dumps(job).encode() + b"\n")
+                warm.popen.stdin.close()
+            except OSError:
+                # It died between take and write: this run still gets a runner.
+                processes.kill_tree(warm.popen.pid)
+                warm.popen.wait()
+                remove_workdir(warm.workdir)
+            else:
+                return Child(warm.popen, None, warm.workdir, begun, deadline, minutes)
+        workdir = make_workdir()
         # 0600 like every file of a run (the runner creates its own files so too).
         log = os.fdopen(open_private(run_dir / "runner.log", append=True), "ab")
-        popen = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "jupyter_sagerun.local.runner",
-                str(run_dir),
-                f"--log-level={self.runner_log_level}",
-                *self._environment_options(),
-            ],
-            stdin=subprocess.PIPE,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=str(run_dir),
-            env=env,
-            start_new_session=True,
+        try:
+            popen = subprocess.Popen(
+                self._runner_command(str(run_dir), f"--workdir={workdir}"),
+                stdin=subprocess.PIPE,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=str(workdir),
+                env={**self._base_environment(), **environment},
+                start_new_session=True,
+            )
+            assert popen.stdin is not None
+            popen.stdin.write(json.dumps(parameters).encode())
+            popen.stdin.close()
+        except BaseException:
+            log.close()
+            remove_workdir(workdir)
+            raise
+        return Child(popen, log, workdir, begun, deadline, minutes)
+
+    def _launch_failed(self, run_id: str, exc: Exception) -> None:
+        """End a run that could not be launched FAILED, with the reason: retrying it on
+        every tick would keep it STARTING for ever."""
+        reason = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
+        # The type only: the reason is the run's to show, and could name what it was given.
+        self.log.error("Run %s could not be started: %s", run_id, type(exc).__name__)
+        self.on_end(run_id)
+        self.store.update(
+            "runs",
+            run_id,
+            {
+                "status": "FAILED",
+                "completedAt": now(),
+                "error": {"message": (LAUNCH_MESSAGE + reason)[:1024]},
+            },
+            only_from=ACTIVE,
         )
-        assert popen.stdin is not None
-        popen.stdin.write(json.dumps(parameters).encode())
-        popen.stdin.close()
-        self.store.update("runs", run_id, {}, pid=popen.pid)
-        begun = time.monotonic()
-        self._active[run_id] = Child(
-            popen, log, begun, begun + minutes * self.seconds_per_minute, minutes
-        )
-        self.log.info("Run %s started (pid %d)", run_id, popen.pid)

@@ -39,7 +39,12 @@ CREATE TABLE IF NOT EXISTS {table} (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS {table}_scope ON {table} (domain_id, project_id, seq);
+CREATE INDEX IF NOT EXISTS {table}_status ON {table} (status, seq);
+CREATE INDEX IF NOT EXISTS {table}_notebook ON {table} (notebook_id, seq);
 """
+# Every query the backend makes reads through one of these, never the whole table:
+# the scheduler's QUEUED look-up (each tick) and the live-run count by status, a
+# notebook's runs by notebook_id, a project's pages by scope.
 
 # A clientToken names one request of one operation in one project: the same token
 # from another project is another request, and the same token with another request
@@ -239,13 +244,17 @@ class Store:
             row = self._db.execute(f"SELECT pid FROM {kind} WHERE id=?", (rid,)).fetchone()
         return None if row is None or row["pid"] is None else int(row["pid"])
 
-    def by_status(self, kind: Kind, statuses: Iterable[str]) -> list[Record]:
-        """Records in any of ``statuses``, oldest first (the scheduler's FIFO)."""
+    def by_status(
+        self, kind: Kind, statuses: Iterable[str], limit: int | None = None
+    ) -> list[Record]:
+        """Records in any of ``statuses``, oldest first (the scheduler's FIFO), at most
+        ``limit`` of them."""
         wanted = list(statuses)
         marks = ",".join("?" * len(wanted))
         with self._lock:
             rows = self._db.execute(
-                f"SELECT data FROM {kind} WHERE status IN ({marks}) ORDER BY seq", wanted
+                f"SELECT data FROM {kind} WHERE status IN ({marks}) ORDER BY seq LIMIT ?",
+                [*wanted, -1 if limit is None else limit],
             ).fetchall()
         return [dict(json.loads(r["data"])) for r in rows]
 
