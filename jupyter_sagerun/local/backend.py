@@ -232,7 +232,7 @@ class LocalBackend(LoggingConfigurable):
 
     def _serve(self) -> None:
         assert self._operations is not None and self._executor is not None
-        from .server import ServerContext, make_app
+        from .server import BoundedHTTPServer, ServerContext, make_app
         from .sigv4 import Verifier
 
         context = ServerContext(
@@ -247,14 +247,13 @@ class LocalBackend(LoggingConfigurable):
         failure: list[BaseException] = []
 
         def serve() -> None:
-            from tornado.httpserver import HTTPServer
             from tornado.netutil import bind_sockets
 
             loop = asyncio.new_event_loop()
             asyncio.set_event_loop(loop)
             try:
                 sockets = bind_sockets(self.port, self.ip)
-                server = HTTPServer(make_app(context, test_knobs=self.enable_test_knobs))
+                server = BoundedHTTPServer(make_app(context, test_knobs=self.enable_test_knobs))
                 server.add_sockets(sockets)
                 self._port = sockets[0].getsockname()[1]
             except BaseException as exc:
