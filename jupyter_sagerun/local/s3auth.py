@@ -78,11 +78,14 @@ def spool_body(
     if length is not None and length > room:
         raise _full(held)
     stream = environ.get("wsgi.input")
-    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=S3_SPOOL_IN_MEMORY)
+    # Returned open: moto reads it, SignatureCheck closes it after.
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=S3_SPOOL_IN_MEMORY)  # noqa: SIM115
     digest = hashlib.sha256()
     size = 0
     # Without a length, only a chunked body the server marks the end of is read.
-    remaining = length if length is not None else (None if environ.get("wsgi.input_terminated") else 0)
+    remaining: int | None = length
+    if remaining is None:
+        remaining = None if environ.get("wsgi.input_terminated") else 0
     try:
         while stream is not None and (remaining is None or remaining > 0):
             want = _CHUNK if remaining is None else min(_CHUNK, remaining)

@@ -64,4 +64,3 @@ def moto_bytes_held() -> int:
                     for part in list(getattr(upload, "parts", {}).values()):
                         total += int(getattr(part, "size", 0) or 0)
     return total
-

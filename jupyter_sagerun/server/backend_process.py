@@ -130,9 +130,7 @@ def _reap_when_it_exits(child: subprocess.Popen[bytes]) -> None:
     (an idle stop, hours later), and a child nobody waits for stays a zombie for as
     long as we live. Popen.wait() waits for that pid only, so other children and
     whoever waits for them are left alone (no SIGCHLD handler to fight over)."""
-    threading.Thread(
-        target=child.wait, name=f"sagerun-reap-{child.pid}", daemon=True
-    ).start()
+    threading.Thread(target=child.wait, name=f"sagerun-reap-{child.pid}", daemon=True).start()
 
 
 def _info_stamp(state: Path) -> tuple[int, int, int] | None:

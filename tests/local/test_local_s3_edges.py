@@ -94,9 +94,7 @@ def test_presigned_urls_dated_ahead_or_valid_past_a_week_are_refused(paused: Loc
     assert status == 403 and b"<Code>AccessDenied</Code>" in raw, raw
     assert b"Request is not valid yet" in raw
 
-    ten_years = s3v4.generate_presigned_url(
-        "get_object", Params=params, ExpiresIn=10 * 365 * 86400
-    )
+    ten_years = s3v4.generate_presigned_url("get_object", Params=params, ExpiresIn=10 * 365 * 86400)
     status, raw = fetch("GET", ten_years)
     assert status == 400 and b"<Code>AuthorizationQueryParametersError</Code>" in raw, raw
     assert b"604800" in raw
