@@ -1,0 +1,75 @@
+"""A retry after the backend died mid-sync succeeds. A ~30 MB notebook's run request;
+the local backend is SIGKILLed while it imports the staged upload (which lived only in
+its memory); the client hears a retryable error, and the same request again (same
+clientToken) starts the run: the server re-stages the notebook, the backend imports it
+again instead of answering the old import's failure for good."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sqlite3
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+from conftest import Api, write_notebook
+
+from jupyter_sagerun.core.polling import poll_until
+from jupyter_sagerun.local.discovery import RunningBackend, read_info
+from jupyter_sagerun.local.sigv4 import sign
+
+pytestmark = pytest.mark.timeout(240)
+
+
+def _imports_asked(info: RunningBackend) -> int:
+    url = info.endpoint_url + "/_local/requests"
+    headers = sign("GET", url, info.credentials, info.region)
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=5) as r:
+        return int(json.loads(r.read())["counts"].get("StartNotebookImport", 0))
+
+
+def _statuses(state: Path) -> list[str]:
+    with sqlite3.connect(f"file:{state / 'local.sqlite3'}?mode=ro", uri=True) as db:
+        return [row[0] for row in db.execute("SELECT status FROM notebooks")]
+
+
+@pytest.mark.own_backend(max_concurrent_runs=0, enable_test_knobs=True)
+async def test_a_retry_after_a_crash_mid_sync_succeeds(
+    api: Api, jp_root_dir: Path, tmp_path: Path
+) -> None:
+    state = tmp_path / "local-backend"
+    status, _ = await api("GET", "runs")  # the server starts its backend
+    assert status == 200
+    info = read_info(state)
+    assert info is not None
+    big = "x" * (30 * 1024 * 1024)
+    write_notebook(jp_root_dir, "big.ipynb", f"# {big}")
+    body = {"path": "big.ipynb", "clientToken": uuid.uuid4().hex}
+
+    def importing() -> bool | None:
+        # The import was asked for and committed, and is not done yet.
+        if not _imports_asked(info):
+            return None
+        return True if _statuses(state) == ["SYNC_IN_PROGRESS"] else None
+
+    def kill_once_importing() -> None:
+        assert poll_until(importing, timeout=60, interval=0.01), "no import seen in progress"
+        os.killpg(info.pid, signal.SIGKILL)
+
+    loop = asyncio.get_running_loop()
+    killer = loop.run_in_executor(None, kill_once_importing)
+    code, answer = await api("POST", "runs", body=body)
+    await killer
+    # Killed mid-import: the dead backend left the notebook importing, not imported.
+    assert _statuses(state) == ["SYNC_IN_PROGRESS"], "the kill came after the import"
+    assert code >= 500 and answer["error"]["retryable"] is True, answer
+
+    code, run = await api("POST", "runs", body=body)
+    assert code == 201, run
+    assert run["status"] == "QUEUED"
+    code, again = await api("POST", "runs", body=body)
+    assert code == 201 and again["id"] == run["id"], again
