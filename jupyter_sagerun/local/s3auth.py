@@ -11,8 +11,10 @@ memory, sees it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
+import socket
 import tempfile
 import uuid
 from collections.abc import Callable, Iterable
@@ -159,6 +161,16 @@ def error_xml(code: str, message: str, request_id: str) -> bytes:
     ).encode()
 
 
+def _read_no_more(environ: dict[str, Any]) -> None:
+    """Refused before its body was read: werkzeug would read (and drop) up to 10 GB of
+    it after the answer, a thread busy for as long as the client sends. Shut the
+    socket's read side instead: the client gets the answer, and then a reset."""
+    sock = environ.get("werkzeug.socket")
+    if isinstance(sock, socket.socket):
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RD)
+
+
 class SignatureCheck:
     """``app`` behind a SigV4 check by ``verifier``; ``on_request`` is told of each
     request that passed (the idle clock: a client uploading is using the backend).
@@ -183,11 +195,13 @@ class SignatureCheck:
             length = declared_length(environ)
             refusal = self.verifier.check_headers(incoming(environ))
             if refusal is not None:
+                _read_no_more(environ)
                 return self._refuse(refusal, start_response)
             # Only a request that can write an object is held to what S3 may still hold.
             held = self.held() if environ.get("REQUEST_METHOD") in ("PUT", "POST") else 0
             body, size, sha256 = spool_body(environ, length, held)
         except BadRequest as bad:
+            _read_no_more(environ)
             return self._answer(bad.status, bad.code, bad.message, start_response)
         refusal = self.verifier.check(incoming(environ, sha256))
         if refusal is not None:
