@@ -21,6 +21,7 @@ from jupyter_sagerun.local.limits import (
     MAX_DATAZONE_BODY,
     MAX_DATAZONE_CONNECTIONS,
     MAX_S3_CONNECTIONS,
+    model_body_bound,
 )
 from jupyter_sagerun.local.sigv4 import sign
 
@@ -84,6 +85,11 @@ def test_unsigned_big_bodies_are_refused_before_they_are_read(backend: Standalon
     assert grown < 48 * MIB, f"peak memory grew by {grown // MIB} MiB ({taken})"
     # Still serving, and nothing was stored.
     assert local.s3.list_objects_v2(Bucket="sagerun-local").get("KeyCount") == 0
+
+
+def test_the_datazone_body_limit_holds_the_largest_request_the_model_allows() -> None:
+    bound = model_body_bound()
+    assert 100_000 < bound < MAX_DATAZONE_BODY, bound
 
 
 def test_a_signed_datazone_body_past_the_limit_is_413_before_it_is_sent(
