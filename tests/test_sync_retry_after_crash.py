@@ -1,4 +1,6 @@
-"""A retry after the backend died mid-sync succeeds. A ~30 MB notebook's run request;
+"""Retries after the backend lost a staged upload succeed.
+
+A retry after the backend died mid-sync succeeds. A ~30 MB notebook's run request;
 the local backend is SIGKILLed while it imports the staged upload (which lived only in
 its memory); the client hears a retryable error, and the same request again (same
 clientToken) starts the run: the server re-stages the notebook, the backend imports it
@@ -14,11 +16,13 @@ import sqlite3
 import urllib.request
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import Api, write_notebook
+from conftest import Api, s3_client, write_notebook
 
 from jupyter_sagerun.core.polling import poll_until
+from jupyter_sagerun.local import LocalBackend
 from jupyter_sagerun.local.discovery import RunningBackend, read_info
 from jupyter_sagerun.local.sigv4 import sign
 
@@ -73,3 +77,31 @@ async def test_a_retry_after_a_crash_mid_sync_succeeds(
     assert run["status"] == "QUEUED"
     code, again = await api("POST", "runs", body=body)
     assert code == 201 and again["id"] == run["id"], again
+
+
+async def test_a_staged_upload_that_vanishes_before_its_import_is_staged_again(
+    api: Api, jp_root_dir: Path, local_backend: LocalBackend, inject: Any
+) -> None:
+    """The upload goes (as a restart between the upload and the import loses it) while
+    StartNotebookImport is on its way: the server stages it again and asks again, and
+    the run starts; no permanent error for a transient fault."""
+    write_notebook(jp_root_dir, f"vanishing-{uuid.uuid4().hex[:8]}.ipynb", "x = 1")
+    name = next(p.name for p in jp_root_dir.glob("vanishing-*.ipynb"))
+    s3 = s3_client(local_backend)
+    inject(operation="StartNotebookImport", delaySeconds=3)
+
+    def delete_the_upload() -> None:
+        def staged() -> list[str] | None:
+            listed = s3.list_objects_v2(Bucket="sagerun-local", Prefix="staging/")
+            keys = [o["Key"] for o in listed.get("Contents", []) if o["Key"].endswith(name)]
+            return keys or None
+
+        keys = poll_until(staged, timeout=30, interval=0.02)
+        assert keys, "nothing was staged"
+        for key in keys:
+            s3.delete_object(Bucket="sagerun-local", Key=key)
+
+    deleting = asyncio.get_running_loop().run_in_executor(None, delete_the_upload)
+    code, run = await api("POST", "runs", body={"path": name, "clientToken": uuid.uuid4().hex})
+    await deleting
+    assert code == 201, run
