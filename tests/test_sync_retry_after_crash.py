@@ -43,11 +43,12 @@ def _statuses(state: Path) -> list[str]:
 
 @pytest.mark.own_backend(max_concurrent_runs=0, enable_test_knobs=True)
 async def test_a_retry_after_a_crash_mid_sync_succeeds(
-    api: Api, jp_root_dir: Path, tmp_path: Path
+    api: Api, jp_fetch: Any, jp_root_dir: Path, tmp_path: Path
 ) -> None:
     state = tmp_path / "local-backend"
-    status, _ = await api("GET", "runs")  # the server starts its backend
-    assert status == 200
+    # The server starts its backend: seconds, more on a loaded machine.
+    answer = await jp_fetch("sagerun", "runs", request_timeout=120)
+    assert answer.code == 200
     info = read_info(state)
     assert info is not None
     big = "x" * (30 * 1024 * 1024)
@@ -66,13 +67,14 @@ async def test_a_retry_after_a_crash_mid_sync_succeeds(
 
     loop = asyncio.get_running_loop()
     killer = loop.run_in_executor(None, kill_once_importing)
-    code, answer = await api("POST", "runs", body=body)
+    code, answer = await api("POST", "runs", body=body, timeout=120)
     await killer
     # Killed mid-import: the dead backend left the notebook importing, not imported.
     assert _statuses(state) == ["SYNC_IN_PROGRESS"], "the kill came after the import"
     assert code >= 500 and answer["error"]["retryable"] is True, answer
 
-    code, run = await api("POST", "runs", body=body)
+    # The retry starts a new backend (the killed one's state, a new process).
+    code, run = await api("POST", "runs", body=body, timeout=120)
     assert code == 201, run
     assert run["status"] == "QUEUED"
     code, again = await api("POST", "runs", body=body)

@@ -307,8 +307,7 @@ class NotebookSyncer:
             except SageRunError as exc:
                 if not exc.retryable or exc.code != STAGED_UPLOAD_LOST:
                     raise
-                # The staged upload went before it was read (a local backend restarted
-                # between our upload and its import): stage it again, ask again once.
+                # Gone before it was read (a restart lost it): stage it, ask again once.
                 self.log.info("SageRun: staged upload lost; staging it again")
                 self.gateway.put_object(context.target(), uri, content)
                 self._call(context, operation, request)
