@@ -139,9 +139,18 @@ def api(jp_fetch: Any) -> Api:
     """``await api("GET", "runs", params=...)`` → (status, JSON); never raises on 4xx/5xx."""
 
     async def call(
-        method: str, *parts: str, body: Any = None, params: dict[str, Any] | None = None
+        method: str,
+        *parts: str,
+        body: Any = None,
+        params: dict[str, Any] | None = None,
+        timeout: float = 20.0,
     ) -> tuple[int, Any]:
-        kwargs: dict[str, Any] = {"method": method, "raise_error": False}
+        # ``timeout``: longer for a request that starts a backend on a loaded machine.
+        kwargs: dict[str, Any] = {
+            "method": method,
+            "raise_error": False,
+            "request_timeout": timeout,
+        }
         if method in ("POST", "PUT"):
             kwargs["body"] = body if isinstance(body, str | bytes) else json.dumps(body or {})
         response: HTTPResponse = await jp_fetch("sagerun", *parts, params=params, **kwargs)

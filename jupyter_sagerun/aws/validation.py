@@ -109,9 +109,22 @@ def _check_count(
         out.append(FieldError(path, f"must have at most {meta['max']} {noun}s, got {count}"))
 
 
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _check_string(shape: Shape, value: Any, path: str, out: list[FieldError]) -> None:
     if not isinstance(value, str):
         out.append(FieldError(path, "must be a string"))
+        return
+    if not _encodable(value):
+        # Nothing past this edge could carry it: UTF-8 (the service's wire, SQLite, a
+        # run's environment) has no lone surrogate. Never echoed: it may be a secret.
+        out.append(FieldError(path, "must be valid Unicode text (it holds a lone surrogate)"))
         return
     meta = shape.metadata
     if "min" in meta and len(value) < meta["min"]:

@@ -255,7 +255,7 @@ class LocalBackend(LoggingConfigurable):
     def _serve(self) -> None:
         assert self._state is not None and self._executor is not None
         from .operations import DATAZONE, bind
-        from .server import ServerContext, make_app
+        from .server import BoundedHTTPServer, ServerContext, make_app
         from .sigv4 import Verifier
 
         context = ServerContext(
@@ -270,14 +270,13 @@ class LocalBackend(LoggingConfigurable):
         failure: list[BaseException] = []
 
         def serve() -> None:
-            from tornado.httpserver import HTTPServer
             from tornado.netutil import bind_sockets
 
             loop = asyncio.new_event_loop()
             asyncio.set_event_loop(loop)
             try:
                 sockets = bind_sockets(self.port, self.ip)
-                server = HTTPServer(make_app(context, test_knobs=self.enable_test_knobs))
+                server = BoundedHTTPServer(make_app(context, test_knobs=self.enable_test_knobs))
                 server.add_sockets(sockets)
                 self._port = sockets[0].getsockname()[1]
             except BaseException as exc:

@@ -120,7 +120,26 @@ def _import(state: BackendState, p: Params, operation: str) -> Record:
     record, created = state.store.create("notebooks", record, token_scope(p, operation))
     if created:
         state.jobs.sync(_sync, state, record["id"], uri)
+    else:
+        record = _again_if_failed(state, record, uri)
     return {"notebookId": record["id"], **record}
+
+
+def _again_if_failed(state: BackendState, record: Record, uri: str) -> Record:
+    """The same import or sync again (its clientToken) after it failed: the client's
+    retry, which re-staged the source, since a staged upload lives in memory only (a
+    restart loses it, and the restarted backend's resume then fails the import). It is
+    applied again instead of answering the old failure for good; anything else that
+    token already answered stays answered."""
+    if record.get("status") != "SYNC_FAILED":
+        return record
+    changes: Record = {"status": "SYNC_IN_PROGRESS", "_sourceUri": uri, "error": None}
+    again = state.store.update("notebooks", record["id"], changes, only_from=["SYNC_FAILED"])
+    if again is None:  # another retry of it came first
+        return find(state, "notebooks", record["id"], record["domainId"], "Notebook")
+    state.jobs.sync(_sync, state, again["id"], uri)
+    state.log.info("Notebook %s: import retried after a failure", again["id"])
+    return again
 
 
 def start_notebook_sync(state: BackendState, p: Params) -> Record:
@@ -133,7 +152,8 @@ def start_notebook_sync(state: BackendState, p: Params) -> Record:
     notebook = notebook_in(state, p, "notebookId")
     uri = _source_uri(p)
     if not state.store.claim_token(token_scope(p, "StartNotebookSync"), notebook["id"]):
-        # The same request again: answered, not applied again.
+        # The same request again: answered, not applied again (unless it failed).
+        notebook = _again_if_failed(state, notebook, uri)
         return {"notebookId": notebook["id"], "sourceLocation": p["sourceLocation"], **notebook}
     changes: Record = {"status": "SYNC_IN_PROGRESS", "_sourceUri": uri, "error": None}
     for key in ("name", "description"):

@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from .private import open_private, private_dir, tighten_tree, touch_private, write_private
+
 log = logging.getLogger(__name__)
 
 #: The kernel the run's notebook gets when it has packages.
@@ -107,13 +109,16 @@ class EnvironmentCache:
         self.root = root
         self.max_environments = max(1, max_environments)
         self.uv = uv or uv_binary()
-        root.mkdir(parents=True, exist_ok=True)
+        # Private like the whole state directory: a run's packages, its kernel spec
+        # and the lock files are nobody else's to read or replace.
+        private_dir(root)
+        private_dir(root / _CACHE)
 
     def acquire(self, specification: str) -> Environment:
         """The environment of ``specification``, built if no run built it before."""
         key = spec_hash(specification)
         path = self.root / key
-        lock = (self.root / f"{key}.lock").open("a+b")
+        lock = _open_lock(self.root / f"{key}.lock")
         try:
             environment = self._acquire(specification, path, lock)
         except BaseException:
@@ -147,7 +152,7 @@ class EnvironmentCache:
             self._uv("venv", "--quiet", "--python", sys.executable, str(path))
             self._layer_on_backend(path)
             requirements = path / "requirements.txt"
-            requirements.write_text(normalized(specification) + "\n", encoding="utf-8")
+            write_private(requirements, normalized(specification) + "\n")
             options = ["--no-index"] if only_local(specification) else []
             self._uv(
                 "pip",
@@ -161,12 +166,15 @@ class EnvironmentCache:
                 str(requirements),
             )
             self._write_kernel(path)
+            # uv runs with a umask of 077, but sets some modes itself (scripts).
+            tighten_tree(path)
+            tighten_tree(self.root / _CACHE)
         except BaseException:
             shutil.rmtree(path, ignore_errors=True)
             raise
-        (path / _READY).touch()
+        touch_private(path / _READY)
         seconds = time.monotonic() - begun
-        with (self.root / BUILDS_LOG).open("a", encoding="utf-8") as builds:
+        with os.fdopen(open_private(self.root / BUILDS_LOG, append=True), "a") as builds:
             builds.write(f"{path.name} {seconds:.3f}\n")
         log.info("Environment %s built in %.2fs", path.name, seconds)
 
@@ -180,6 +188,8 @@ class EnvironmentCache:
             stderr=subprocess.STDOUT,
             env=env,
             check=False,
+            # What uv creates (the environment, its cache) is private from the start.
+            umask=0o077,
         )
         if done.returncode != 0:
             raise InstallFailed(_last_lines(done.stdout.decode("utf-8", errors="replace")))
@@ -196,14 +206,14 @@ class EnvironmentCache:
         # ``import`` lines of a .pth are executed: addsitedir also reads the .pth files
         # of the backend's site directories (editable installs and the like).
         lines = [f"import site; site.addsitedir({d!r})" for d in base if os.path.isdir(d)]
-        (site_packages / "_sagerun_backend.pth").write_text("\n".join(lines) + "\n")
+        write_private(site_packages / "_sagerun_backend.pth", "\n".join(lines) + "\n")
 
     @staticmethod
     def _write_kernel(path: Path) -> None:
         import json
 
         kernel_dir = path / "share" / "jupyter" / "kernels" / KERNEL_NAME
-        kernel_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(kernel_dir)
         spec = {
             "argv": [
                 str(path / "bin" / "python"),
@@ -215,7 +225,7 @@ class EnvironmentCache:
             "display_name": "Python (the run's packages)",
             "language": "python",
         }
-        (kernel_dir / "kernel.json").write_text(json.dumps(spec, indent=1))
+        write_private(kernel_dir / "kernel.json", json.dumps(spec, indent=1))
 
     # -- eviction --------------------------------------------------------------------
 
@@ -226,7 +236,7 @@ class EnvironmentCache:
 
     def _evict(self) -> None:
         for path in self.environments()[self.max_environments :]:
-            with (self.root / f"{path.name}.lock").open("a+b") as lock:
+            with _open_lock(self.root / f"{path.name}.lock") as lock:
                 try:
                     fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
@@ -235,6 +245,11 @@ class EnvironmentCache:
                     (path / _READY).unlink()
                 shutil.rmtree(path, ignore_errors=True)
                 log.info("Environment %s evicted", path.name)
+
+
+def _open_lock(path: Path) -> IO[bytes]:
+    """A lock file (flock), created 0600."""
+    return os.fdopen(open_private(path, append=True), "ab")
 
 
 def _last_lines(output: str) -> str:

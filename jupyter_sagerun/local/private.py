@@ -11,6 +11,7 @@ Explicit modes rather than a umask of 077: a umask is process-wide, and run proc
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 DIR_MODE = 0o700
@@ -44,3 +45,26 @@ def write_private(path: str | os.PathLike[str], data: bytes | str) -> None:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     with os.fdopen(open_private(path), "wb") as handle:
         handle.write(raw)
+
+
+def tighten_tree(path: str | os.PathLike[str]) -> None:
+    """Take every group and other bit off ``path`` and all below it (symlinks left
+    alone): for trees another program made (uv's environments and cache), which may
+    set modes of their own. The owner's bits stay, an executable stays executable."""
+    root = Path(path)
+    if not root.exists():
+        return
+    for folder, dirs, files in os.walk(root):
+        for name in [*dirs, *files]:
+            _tighten(Path(folder) / name)
+    _tighten(root)
+
+
+def _tighten(path: Path) -> None:
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(mode) or not mode & 0o077:
+        return
+    path.chmod(stat.S_IMODE(mode) & 0o700)

@@ -125,6 +125,11 @@ def parse_input(
             decoded = json.loads(body)
         except ValueError:
             raise SageRunError(400, "ValidationException", "The body is not valid JSON.") from None
+        except RecursionError:
+            # No member of the model nests deeper than a few levels.
+            raise SageRunError(
+                400, "ValidationException", "The body is nested too deeply to be a request."
+            ) from None
         if not isinstance(decoded, dict):
             raise SageRunError(400, "ValidationException", "The body must be a JSON object.")
         payload = decoded

@@ -51,9 +51,9 @@ class LocalS3:
         # moto's ThreadedMotoServer serves its app as it is; we serve the same app
         # (DomainDispatcherApplication) behind the signature check.
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-        from werkzeug.serving import make_server
 
         from .s3auth import SignatureCheck
+        from .s3serving import bounded_server, moto_bytes_held
         from .sigv4 import Verifier
 
         werkzeug = logging.getLogger("werkzeug")
@@ -65,8 +65,9 @@ class LocalS3:
             DomainDispatcherApplication(create_backend_app),
             Verifier(self.credentials, REGION, "s3"),
             self.on_request,
+            moto_bytes_held,
         )
-        server = make_server(self.ip, self.port, app, threaded=True)
+        server = bounded_server(self.ip, self.port, app)
         self._thread = threading.Thread(
             target=server.serve_forever, name="sagerun-local-s3", daemon=True
         )

@@ -3,12 +3,14 @@
 Every DataZone request goes through ``DataZoneHandler``: route from the model, parse,
 validate with the same validator the server extension uses, apply any queued fault,
 run the operation (looked up in the table ``operations.py`` composes) on a worker
-thread (SQLite and S3 calls block), shape the answer to the model. Before any of it,
-in ``prepare()``, the SigV4 signature is checked (``sigv4.py``): an unsigned or badly
-signed request is refused with AWS's 403 before it is routed, counted or parsed.
-``/_local/faults`` and ``/_local/requests`` are the test knobs (routed only when the
-backend enables them, signed too); ``/_local/health`` answers anyone, and says
-nothing but "ok".
+thread (SQLite and S3 calls block), shape the answer to the model. Before any of it
+the SigV4 signature is checked (``sigv4.py``): its headers in ``prepare()``, before a
+byte of the body is read (bodies are streamed to the handler, at most
+``MAX_DATAZONE_BODY``), then, once the body is in, the signature itself. An unsigned
+or badly signed request is refused with AWS's 403 before it is routed, counted or
+parsed. ``/_local/faults`` and ``/_local/requests`` are the test knobs (routed only
+when the backend enables them, signed too); ``/_local/health`` answers anyone, and
+says nothing but "ok".
 """
 
 from __future__ import annotations
@@ -22,43 +24,80 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import tornado.web
+from tornado.httpserver import HTTPServer
+from tornado.iostream import IOStream
 
 from ..aws.validation import validate_input
 from ..core.errors import SageRunError
 from . import protocol
 from .faults import Fault, Faults
 from .idle import Activity
+from .limits import BODY_SECONDS, IDLE_SECONDS, MAX_DATAZONE_BODY, MAX_DATAZONE_CONNECTIONS
 from .operations import Operation
 from .sigv4 import DATAZONE_ERRORS, Incoming, Verifier
 
 
+@tornado.web.stream_request_body
 class BaseHandler(tornado.web.RequestHandler):
+    """Bodies arrive in ``data_received``, after ``prepare()`` checked the headers; the
+    handler methods (``authenticated`` first) see the whole body in ``request.body``."""
+
     #: Whether a request must be signed by the backend's credentials.
     signed = True
 
     def initialize(self, context: ServerContext) -> None:
         self.context = context
+        self._body = bytearray()
 
     def prepare(self) -> None:
         self.set_header("x-amzn-RequestId", str(uuid.uuid4()))
-        if self.signed and not self.authenticate():
-            return  # answered: tornado runs no handler method after a finish()
-        self.note_activity()
+        if self.signed and not self._check(headers_only=True):
+            return  # answered: tornado reads no body and runs no handler method
+        declared = self.request.headers.get("Content-Length", "0").strip() or "0"
+        if not declared.isdigit():
+            self.write_error_code(400, "ValidationException", "Malformed Content-Length.")
+        elif int(declared) > MAX_DATAZONE_BODY:
+            self._too_large()
 
-    def authenticate(self) -> bool:
-        """Check the signature; refuse with AWS's 403 (and answer False) if it fails.
-        A refused request is no activity: it must not keep an idle backend alive."""
-        request = self.request
-        refusal = self.context.verifier.check(
-            Incoming(
-                method=request.method or "GET",
-                host=request.host,
-                path=request.path,
-                query=request.query,
-                header=request.headers.get_list,
-                body=request.body,
-            )
+    def data_received(self, chunk: bytes) -> None:
+        if self._finished:
+            return
+        if len(self._body) + len(chunk) > MAX_DATAZONE_BODY:
+            self._too_large()  # a chunked body that grew past the limit
+            return
+        self._body.extend(chunk)
+
+    def _too_large(self) -> None:
+        self.write_error_code(
+            413,
+            "ValidationException",
+            f"The request body is larger than {MAX_DATAZONE_BODY} bytes.",
         )
+
+    def authenticated(self) -> bool:
+        """The whole body is in: check the signature (refused: AWS's 403, and False),
+        then count the request as activity. A refused request is no activity: it must
+        not keep an idle backend alive."""
+        if self._finished:
+            return False
+        self.request.body = bytes(self._body)
+        if self.signed and not self._check(headers_only=False):
+            return False
+        self.note_activity()
+        return True
+
+    def _check(self, *, headers_only: bool) -> bool:
+        request = self.request
+        incoming = Incoming(
+            method=request.method or "GET",
+            host=request.host,
+            path=request.path,
+            query=request.query,
+            header=request.headers.get_list,
+            body=b"" if headers_only else request.body,
+        )
+        verifier = self.context.verifier
+        refusal = verifier.check_headers(incoming) if headers_only else verifier.check(incoming)
         if refusal is None:
             return True
         status, code = DATAZONE_ERRORS[refusal.kind]
@@ -117,6 +156,8 @@ class ServerContext:
 
 class DataZoneHandler(BaseHandler):
     async def _dispatch(self) -> None:
+        if not self.authenticated():
+            return
         # In flight until answered: a slow operation (or a delay fault) is activity.
         self.context.activity.begin()
         try:
@@ -201,11 +242,14 @@ class HealthHandler(BaseHandler):
         self.context.activity.probe()
 
     def get(self) -> None:
-        self.write_json(200, {"status": "ok"})
+        if self.authenticated():
+            self.write_json(200, {"status": "ok"})
 
 
 class FaultsHandler(BaseHandler):
     def post(self) -> None:
+        if not self.authenticated():
+            return
         try:
             raw = json.loads(self.request.body or b"null")
             faults = [Fault.parse(f) for f in (raw if isinstance(raw, list) else [raw])]
@@ -217,20 +261,46 @@ class FaultsHandler(BaseHandler):
         self.write_json(200, {"pending": self.context.faults.pending()})
 
     def delete(self) -> None:
-        self.context.faults.clear()
-        self.write_json(200, {"pending": 0})
+        if self.authenticated():
+            self.context.faults.clear()
+            self.write_json(200, {"pending": 0})
 
     def get(self) -> None:
-        self.write_json(200, {"pending": self.context.faults.pending()})
+        if self.authenticated():
+            self.write_json(200, {"pending": self.context.faults.pending()})
 
 
 class RequestsHandler(BaseHandler):
     def get(self) -> None:
-        self.write_json(200, {"counts": dict(self.context.faults.requests)})
+        if self.authenticated():
+            self.write_json(200, {"counts": dict(self.context.faults.requests)})
 
     def delete(self) -> None:
-        self.context.faults.requests.clear()
-        self.write_json(200, {"counts": {}})
+        if self.authenticated():
+            self.context.faults.requests.clear()
+            self.write_json(200, {"counts": {}})
+
+
+class BoundedHTTPServer(HTTPServer):
+    """tornado's HTTPServer holding at most ``max_connections`` open at once: one more
+    is closed unanswered. Silent connections are closed after ``IDLE_SECONDS`` (headers
+    included), and a body must arrive within ``BODY_SECONDS``."""
+
+    max_connections = MAX_DATAZONE_CONNECTIONS
+
+    # tornado's HTTPServer is Configurable: its set-up is initialize(), not __init__.
+    def initialize(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("idle_connection_timeout", IDLE_SECONDS)
+        kwargs.setdefault("body_timeout", BODY_SECONDS)
+        # A backstop: prepare() answers a declared oversize body with a 413 first.
+        kwargs.setdefault("max_body_size", 2 * MAX_DATAZONE_BODY)
+        super().initialize(*args, **kwargs)
+
+    def handle_stream(self, stream: IOStream, address: tuple[Any, ...]) -> None:
+        if len(self._connections) >= self.max_connections:
+            stream.close()
+            return
+        super().handle_stream(stream, address)
 
 
 def make_app(context: ServerContext, *, test_knobs: bool = False) -> tornado.web.Application:

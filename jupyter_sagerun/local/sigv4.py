@@ -29,11 +29,20 @@ from ..core.credentials import Credentials
 
 #: AWS accepts a request signed up to 15 minutes before or after its own clock.
 MAX_SKEW_SECONDS = 15 * 60
+#: S3 refuses a presigned URL valid for longer than a week.
+MAX_PRESIGNED_EXPIRES = 604800
 ALGORITHM = "AWS4-HMAC-SHA256"
-# x-amz-content-sha256 values that are not the body's hash: the body is not signed
-# (UNSIGNED-PAYLOAD, a trailer), or signed chunk by chunk (the seed signature, which
-# covers the headers, is checked here; the chunk signatures are not).
-_UNHASHED_PAYLOADS = re.compile(r"UNSIGNED-PAYLOAD|STREAMING-[A-Z0-9-]+")
+# x-amz-content-sha256 values that are not the body's hash and that we accept: the body
+# is not signed at all (what S3 accepts too: the signature covers the headers only).
+_UNSIGNED_PAYLOADS = ("UNSIGNED-PAYLOAD", "STREAMING-UNSIGNED-PAYLOAD-TRAILER")
+# Bodies signed chunk by chunk: S3 knows them, we do not check chunk signatures, so
+# they are refused (never accepted on the strength of the seed signature alone).
+_CHUNK_SIGNED_PAYLOADS = (
+    "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+    "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
+    "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD",
+    "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER",
+)
 _HEX_SHA256 = re.compile(r"[0-9a-f]{64}")
 _AMZ_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z")
 
@@ -46,6 +55,10 @@ DATAZONE_ERRORS = {
     "signature": (403, "InvalidSignatureException"),
     "expired": (403, "InvalidSignatureException"),
     "payload": (403, "InvalidSignatureException"),
+    "not_yet": (403, "InvalidSignatureException"),
+    "query": (403, "IncompleteSignatureException"),
+    "content_sha": (400, "ValidationException"),
+    "unsupported": (400, "ValidationException"),
 }
 S3_ERRORS = {
     "missing": (403, "AccessDenied"),
@@ -56,6 +69,13 @@ S3_ERRORS = {
     # correct their clock offset from it.
     "expired": (403, "RequestTimeTooSkewed"),
     "payload": (400, "XAmzContentSHA256Mismatch"),
+    # A presigned URL dated in the future, or valid for more than a week.
+    "not_yet": (403, "AccessDenied"),
+    "query": (400, "AuthorizationQueryParametersError"),
+    # An x-amz-content-sha256 S3 does not know, or none on a header-signed request.
+    "content_sha": (400, "InvalidArgument"),
+    # A chunk-signed body (we do not verify chunk signatures).
+    "unsupported": (501, "NotImplemented"),
 }
 
 # S3's own words where they differ from the JSON services'.
@@ -90,7 +110,10 @@ class Incoming:
     path: str
     query: str
     header: Callable[[str], list[str]]
-    body: bytes
+    body: bytes = b""
+    #: The body's SHA-256 (hex) when the caller hashed it while streaming it to disk
+    #: (S3): then ``body`` is not read; the signature covers x-amz-content-sha256.
+    body_sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +166,30 @@ class Verifier:
         )
 
     def check(self, request: Incoming) -> Refusal | None:
+        """The whole check: ``check_headers``, then the body's hash and the signature."""
+        signed = self._signed_headers(request)
+        if isinstance(signed, Refusal):
+            return signed
+        if signed.expires is None:
+            refused = self._check_payload(request)
+            if refused is not None:
+                return refused
+        if not hmac.compare_digest(self._expected(request, signed), signed.signature):
+            return _refuse("signature")
+        return None
+
+    def check_headers(self, request: Incoming) -> Refusal | None:
+        """What can be refused before the body is read: no signature, a malformed one,
+        another key, a wrong scope or date, an x-amz-content-sha256 we do not take.
+        Who does not hold our key is refused here, without a byte of body read."""
+        signed = self._signed_headers(request)
+        if isinstance(signed, Refusal):
+            return signed
+        if signed.expires is None:
+            return check_content_sha256(self.service, request.header)
+        return None
+
+    def _signed_headers(self, request: Incoming) -> _Signed | Refusal:
         query = parse_qsl(request.query, keep_blank_values=True)
         names = {name for name, _ in query}
         authorization = request.header("authorization")
@@ -172,20 +219,23 @@ class Verifier:
                 f"not {'/'.join(signed.scope)}.",
             )
         stale = self._stale(signed, stamp)
-        if stale is not None:
-            return stale
-        if signed.expires is None:
-            refused = self._check_payload(request)
-            if refused is not None:
-                return refused
-        if not hmac.compare_digest(self._expected(request, signed), signed.signature):
-            return _refuse("signature")
-        return None
+        return signed if stale is None else stale
 
     def _stale(self, signed: _Signed, stamp: float) -> Refusal | None:
         now = self.clock()
         if signed.expires is not None:
-            # A presigned URL: valid from its date for X-Amz-Expires seconds.
+            # A presigned URL: valid from its date (not before it, beyond the clock
+            # skew AWS allows) for X-Amz-Expires seconds, at most a week.
+            if signed.expires < 0:
+                return _refuse("query", "X-Amz-Expires must be non-negative")
+            if signed.expires > MAX_PRESIGNED_EXPIRES:
+                return _refuse(
+                    "query",
+                    "X-Amz-Expires must be less than a week (in seconds) that is; "
+                    f"{MAX_PRESIGNED_EXPIRES} seconds",
+                )
+            if stamp > now + MAX_SKEW_SECONDS:
+                return _refuse("not_yet", "Request is not valid yet")
             if now > stamp + signed.expires:
                 return Refusal("missing", "Request has expired")
             return None
@@ -202,12 +252,13 @@ class Verifier:
 
     def _check_payload(self, request: Incoming) -> Refusal | None:
         # S3 signs the header, not the body: the body must match the header's hash.
+        refused = check_content_sha256(self.service, request.header)
+        if refused is not None:
+            return refused
         declared = request.header("x-amz-content-sha256")
-        if not declared or _UNHASHED_PAYLOADS.fullmatch(declared[0]):
+        if not declared or declared[0] in _UNSIGNED_PAYLOADS:
             return None
-        if not _HEX_SHA256.fullmatch(declared[0]):
-            return _refuse("payload")
-        actual = hashlib.sha256(request.body).hexdigest()
+        actual = request.body_sha256 or hashlib.sha256(request.body).hexdigest()
         return None if hmac.compare_digest(actual, declared[0]) else _refuse("payload")
 
     def _expected(self, request: Incoming, signed: _Signed) -> str:
@@ -236,6 +287,32 @@ class Verifier:
         if canonical.split("\n")[-2] != ";".join(signed.signed_headers):
             return ""
         return str(signer.signature(signer.string_to_sign(aws, canonical), aws))
+
+
+def check_content_sha256(service: str, header: Callable[[str], list[str]]) -> Refusal | None:
+    """A refusal of the request's x-amz-content-sha256 as such (before its body is
+    read): a value S3 does not know, a chunk-signed body, or (S3, header-signed) none."""
+    declared = header("x-amz-content-sha256")
+    if not declared:
+        if service == "s3" and header("authorization"):
+            return _refuse(
+                "content_sha", "Missing required header for this request: x-amz-content-sha256"
+            )
+        return None
+    value = declared[0]
+    if value in _CHUNK_SIGNED_PAYLOADS:
+        return _refuse(
+            "unsupported",
+            "A header you provided implies functionality that is not implemented "
+            f"(x-amz-content-sha256: {value}): sign the payload, or send UNSIGNED-PAYLOAD.",
+        )
+    if value in _UNSIGNED_PAYLOADS or _HEX_SHA256.fullmatch(value):
+        return None
+    return _refuse(
+        "content_sha",
+        "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER "
+        "or a valid sha256 value.",
+    )
 
 
 def _parse_header(value: str) -> _Signed | Refusal:

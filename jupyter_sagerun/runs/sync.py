@@ -43,6 +43,9 @@ IMPORT_NAME_ATTEMPTS = 4
 #: Notebook states that may still become ACTIVE.
 IN_PROGRESS = ("SYNC_IN_PROGRESS",)
 MAPPING_VERSION = 1
+#: The code of an import that failed because its staged upload was gone: a transient
+#: fault (a retry stages it again), never a permanent answer.
+STAGED_UPLOAD_LOST = "StagedUploadLost"
 
 Key = tuple[str, str, str]  # (domainId, projectId, rel_path)
 
@@ -299,7 +302,16 @@ class NotebookSyncer:
             answer = self._import(context, uri, filename, sha256, seed, request)
         new_id = str(answer.get("notebookId") or answer.get("id") or existing)
         if answer.get("status") != "ACTIVE":
-            self._wait_active(context, new_id)
+            try:
+                self._wait_active(context, new_id)
+            except SageRunError as exc:
+                if not exc.retryable or exc.code != STAGED_UPLOAD_LOST:
+                    raise
+                # Gone before it was read (a restart lost it): stage it, ask again once.
+                self.log.info("SageRun: staged upload lost; staging it again")
+                self.gateway.put_object(context.target(), uri, content)
+                self._call(context, operation, request)
+                self._wait_active(context, new_id)
         return new_id
 
     def _import(
@@ -357,10 +369,12 @@ class NotebookSyncer:
                 raise SageRunError(
                     409, "ConflictException", f"Notebook {notebook_id} is ARCHIVED: {reason}"
                 )
+            lost = "NoSuchKey" in reason  # the staged object is gone: stage it again
             raise SageRunError(
                 502,
-                "UpstreamError",
+                STAGED_UPLOAD_LOST if lost else "UpstreamError",
                 f"SMUS could not import the notebook ({notebook_id} is {status}): {reason}",
+                retryable=lost,
             )
 
         done = poll_until(

@@ -111,7 +111,7 @@ def find_or_start(backend: LocalBackend, timeout: float = START_TIMEOUT) -> Runn
 def _spawn(backend: LocalBackend, state: Path) -> subprocess.Popen[bytes]:
     # 0600 like every file of the state directory.
     with os.fdopen(open_private(state / LOG_FILE, append=True), "ab") as log_file:
-        return subprocess.Popen(
+        child = subprocess.Popen(
             backend_command(backend),
             stdin=subprocess.DEVNULL,
             stdout=log_file,
@@ -121,6 +121,16 @@ def _spawn(backend: LocalBackend, state: Path) -> subprocess.Popen[bytes]:
             start_new_session=True,
             close_fds=True,
         )
+    _reap_when_it_exits(child)
+    return child
+
+
+def _reap_when_it_exits(child: subprocess.Popen[bytes]) -> None:
+    """Wait for ``child`` on a thread of its own: it is still our child when it exits
+    (an idle stop, hours later), and a child nobody waits for stays a zombie for as
+    long as we live. Popen.wait() waits for that pid only, so other children and
+    whoever waits for them are left alone (no SIGCHLD handler to fight over)."""
+    threading.Thread(target=child.wait, name=f"sagerun-reap-{child.pid}", daemon=True).start()
 
 
 def _info_stamp(state: Path) -> tuple[int, int, int] | None:

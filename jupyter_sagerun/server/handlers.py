@@ -29,7 +29,7 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado.ioloop import IOLoop
 
-from ..core.errors import SageRunError
+from ..core.errors import FieldError, SageRunError, validation_error
 from ..core.once import Once
 
 if TYPE_CHECKING:
@@ -85,6 +85,12 @@ class SageRunHandler(ExtensionHandlerMixin, APIHandler):
                 # The body is not echoed: it may hold parameter values.
                 raise SageRunError(
                     400, "ValidationException", "The request body is not valid JSON."
+                ) from None
+            except RecursionError:
+                # No field of a request nests deeper than a few levels.
+                raise validation_error(
+                    [FieldError("body", "is nested too deeply")],
+                    "The request body is nested too deeply.",
                 ) from None
         models = await self._models()
         return models.parse(getattr(models, model), data)
