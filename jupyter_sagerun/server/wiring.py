@@ -178,4 +178,5 @@ def running_endpoints(info: RunningBackend) -> LocalEndpoints:
         domain_id=LocalBackend.default_domain_id,
         project_id=LocalBackend.default_project_id,
         credentials=info.credentials,
+        scheduler_endpoint_url=info.scheduler_endpoint_url,
     )
