@@ -107,6 +107,8 @@ class ListRunsQuery(ContextQuery):
     notebookId: str | None = None
     path: str | None = None
     status: str | None = None
+    #: A schedule's runs (its ``scheduleId``, or its name: mapped the same way).
+    scheduleId: str | None = None
     nextToken: str | None = None
     maxResults: int = 50
 

@@ -187,7 +187,14 @@ class ContextHandler(SageRunHandler):
         from ..runs.models import ContextQuery
 
         query = self.query(ContextQuery)
-        self.reply(await self.run_blocking(service.get_context, query.domainId, query.projectId))
+        context = await self.run_blocking(service.context, query.domainId, query.projectId)
+        body = context.to_json()
+        # Whether this project can have schedules, and with which role (schedules.py).
+        schedules = self.settings.get("sagerun_schedules")
+        if schedules is not None:
+            schedule_service = await self.run_blocking(schedules.get)
+            body["schedules"] = schedule_service.availability(context)
+        self.reply(body)
 
 
 class NotebooksHandler(SageRunHandler):

@@ -27,6 +27,7 @@ from ..local.discovery import RunningBackend
 from ..runs.context import ContextConfig, LocalEndpoints, blank_to_none
 
 if TYPE_CHECKING:
+    from ..runs.schedules import ScheduleService
     from ..runs.service import ContextProvider, RunService
 
 
@@ -90,6 +91,15 @@ class SageRun(Configurable):
     state_dir = Unicode(
         config=True,
         help="Directory of the extension's own state (the workspace → SMUS notebook mapping).",
+    )
+    schedule_role_arn = Unicode(
+        None,
+        allow_none=True,
+        config=True,
+        help="IAM role EventBridge Scheduler assumes to start a schedule's runs: it must "
+        "trust scheduler.amazonaws.com and allow datazone:StartNotebookRun. In an SMUS "
+        "space the project's role from the space metadata is used when this is unset; "
+        "without either, schedules are unavailable (the local backend needs none).",
     )
     connect_timeout = Float(5.0, config=True, help="Seconds to connect to AWS endpoints.")
     read_timeout = Float(60.0, config=True, help="Seconds to wait for an AWS answer.")
@@ -166,6 +176,16 @@ def build_service(
         allow_hidden=allow_hidden,
         logger=logger,
     )
+
+
+def build_schedule_service(settings: SageRun, runs: RunService) -> ScheduleService:
+    """The schedules of the run service's projects, through EventBridge Scheduler."""
+    from ..aws.scheduler import SchedulerGateway
+    from ..runs.schedule_role import RoleChoice
+    from ..runs.schedules import ScheduleService
+
+    role = RoleChoice(blank_to_none(settings.schedule_role_arn), settings.metadata_path)
+    return ScheduleService(runs, SchedulerGateway(runs.gateway), role)  # type: ignore[arg-type]
 
 
 def running_endpoints(info: RunningBackend) -> LocalEndpoints:
