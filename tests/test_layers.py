@@ -50,7 +50,7 @@ ALLOWED: dict[str, set[str]] = {
     "botocore": {"aws/*", "local/*"},
     "tornado": {"server/*", "local/*"},
     "jupyter_server": {"server/*"},
-    "pydantic": {"runs/models.py", "server/handlers.py"},
+    "pydantic": {"runs/models.py", "runs/schedule_models.py", "server/handlers.py"},
     "moto": {"local/*"},
     "papermill": {"local/*"},
     "nbclient": {"local/*"},

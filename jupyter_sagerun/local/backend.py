@@ -8,6 +8,7 @@ machinery is imported inside ``start()``."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import threading
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from traitlets import Bool, Enum, Float, Int, Unicode, default
 from traitlets.config import LoggingConfigurable
 
 from ..core.credentials import Credentials
+from ..core.ids import LOCAL_DOMAIN_ID, LOCAL_PROJECT_ID
 from .discovery import (
     BackendAlreadyRunning,
     RunningBackend,
@@ -34,9 +36,9 @@ from .private import private_dir
 from .s3 import REGION, LocalS3
 
 if TYPE_CHECKING:
-    from .operations import Operations
     from .scheduler import Scheduler
     from .schedules import LocalSchedules
+    from .state import BackendState
     from .store import Store
 
 
@@ -110,8 +112,8 @@ class LocalBackend(LoggingConfigurable):
     # How long start() waits for a backend that holds the lock but is still starting
     # to publish its addresses, so BackendAlreadyRunning can say where it is.
     peer_start_timeout = 15.0
-    default_domain_id = "dzd_local"
-    default_project_id = "local"
+    default_domain_id = LOCAL_DOMAIN_ID
+    default_project_id = LOCAL_PROJECT_ID
 
     @default("state_dir")
     def _default_state_dir(self) -> str:
@@ -125,7 +127,7 @@ class LocalBackend(LoggingConfigurable):
         self._s3: LocalS3 | None = None
         self._store: Store | None = None
         self._scheduler: Scheduler | None = None
-        self._operations: Operations | None = None
+        self._state: BackendState | None = None
         self._schedules: LocalSchedules | None = None
         self._scheduler_port = 0
         self._executor: ThreadPoolExecutor | None = None
@@ -220,9 +222,11 @@ class LocalBackend(LoggingConfigurable):
         # Imported here: a process that only reads this class's settings (the
         # `jupyter sagerun` command, to find a running backend) should not pay for
         # the machinery (nbformat, papermill's helpers, tornado's server).
-        from .operations import Operations
+        from . import operations
+        from .runs import publish_result
         from .scheduler import Scheduler
         from .schedules import LocalSchedules
+        from .state import BackendState
         from .store import Store
 
         # A signed S3 request is use too: a client staging a notebook before its
@@ -244,15 +248,15 @@ class LocalBackend(LoggingConfigurable):
             environments_dir=state / "environments",
             max_environments=self.max_environments,
         )
-        self._operations = Operations(self._store, self._s3, self._scheduler, state, self.log)
-        self._scheduler.on_end = self._operations.publish_result
+        self._state = BackendState.create(self._store, self._s3, self._scheduler, state, self.log)
+        self._scheduler.on_end = functools.partial(publish_result, self._state)
         self._scheduler.start()
-        self._operations.resume()
+        operations.resume(self._state)
         # The schedules fire runs through the same StartNotebookRun as a client's.
         self._schedules = LocalSchedules(
             state / "local.sqlite3",
             self.region,
-            self._operations.StartNotebookRun,
+            operations.bind(operations.DATAZONE, self._state)["StartNotebookRun"],
             self.log,
             self.seconds_per_minute,
         )
@@ -261,13 +265,14 @@ class LocalBackend(LoggingConfigurable):
         self._serve()
 
     def _serve(self) -> None:
-        assert self._operations is not None and self._executor is not None
+        assert self._state is not None and self._executor is not None
+        from .operations import DATAZONE, bind
         from .scheduler_api import make_scheduler_app
         from .server import ServerContext, make_app
         from .sigv4 import Verifier
 
         context = ServerContext(
-            self._operations.handler,
+            bind(DATAZONE, self._state),
             self.faults,
             self._executor,
             self.log,
@@ -276,7 +281,7 @@ class LocalBackend(LoggingConfigurable):
         )
         assert self._schedules is not None
         scheduler_context = ServerContext(
-            self._schedules.operations.handler,
+            self._schedules.operations,
             self.faults,
             self._executor,
             self.log,
@@ -341,10 +346,10 @@ class LocalBackend(LoggingConfigurable):
         SQLite: called on the idle watcher's thread, never on the event loop."""
         from .scheduler import ACTIVE
 
-        store, operations = self._store, self._operations
-        if store is None or operations is None:
+        store, state = self._store, self._state
+        if store is None or state is None:
             return False
-        if operations.busy() or store.count("runs", ("QUEUED", *ACTIVE)) > 0:
+        if state.jobs.busy() or store.count("runs", ("QUEUED", *ACTIVE)) > 0:
             return True
         return self._schedules is not None and self._schedules.busy()
 
@@ -374,8 +379,8 @@ class LocalBackend(LoggingConfigurable):
             self._schedules.stop()
         if self._scheduler is not None:
             self._scheduler.shutdown()
-        if self._operations is not None:
-            self._operations.shutdown()
+        if self._state is not None:
+            self._state.jobs.shutdown()
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
         if self._s3 is not None:

@@ -27,26 +27,11 @@ from botocore.model import (
 
 from ..aws.validation import service_model
 from ..core.errors import FieldError, SageRunError
+from .operations import DATAZONE
 
-#: The operations the local backend implements.
-OPERATIONS = (
-    "CreateNotebook",
-    "GetNotebook",
-    "UpdateNotebook",
-    "ListNotebooks",
-    "StartNotebookImport",
-    "StartNotebookSync",
-    "StartNotebookRun",
-    "GetNotebookRun",
-    "ListNotebookRuns",
-    "StopNotebookRun",
-    "StartNotebookExport",
-    "GetNotebookExport",
-    "DeleteNotebook",
-    "ListEnvironmentBlueprints",
-    "ListEnvironments",
-    "GetEnvironment",
-)
+#: The operations the local backend implements, in the order they are routed: the
+#: registry's (``operations.DATAZONE``), where each one's module is named.
+OPERATIONS: tuple[str, ...] = tuple(DATAZONE)
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,11 @@ a StartNotebookRun request the local DataZone would accept.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ..aws.scheduler_model import START_NOTEBOOK_RUN_ARN
@@ -84,179 +86,198 @@ def next_fire(record: Record, after: float, seconds_per_minute: float = 60.0) ->
     return found[0].timestamp() if found else None
 
 
-class ScheduleOperations:
-    def __init__(
-        self,
-        store: ScheduleStore,
-        region: str,
-        on_change: Callable[[], None] = lambda: None,
-        seconds_per_minute: float = 60.0,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self.store = store
-        self.region = region
-        self.on_change = on_change
-        self.seconds_per_minute = seconds_per_minute
-        self.clock = clock
-        self.table: dict[str, Callable[[Params], Record]] = {
-            "CreateSchedule": self.CreateSchedule,
-            "GetSchedule": self.GetSchedule,
-            "UpdateSchedule": self.UpdateSchedule,
-            "DeleteSchedule": self.DeleteSchedule,
-            "ListSchedules": self.ListSchedules,
-            "CreateScheduleGroup": self.CreateScheduleGroup,
-            "GetScheduleGroup": self.GetScheduleGroup,
-            "ListScheduleGroups": self.ListScheduleGroups,
-        }
-        self._group(DEFAULT_GROUP)
+@dataclass(frozen=True)
+class ScheduleState:
+    """What every Scheduler operation works on, passed to it explicitly (as the
+    DataZone operations get ``state.BackendState``)."""
 
-    def handler(self, operation: str) -> Callable[[Params], Record]:
-        return self.table[operation]
+    store: ScheduleStore
+    region: str
+    #: Called after each change: wakes the timer.
+    on_change: Callable[[], None] = lambda: None
+    seconds_per_minute: float = 60.0
+    clock: Callable[[], float] = time.time
 
-    def _arn(self, kind: str, name: str) -> str:
-        return f"arn:aws:scheduler:{self.region}:{ACCOUNT}:{kind}/{name}"
 
-    def _group(self, name: str | None) -> Record:
-        name = name or DEFAULT_GROUP
-        found = self.store.get_group(name)
-        if found is not None:
-            return found
-        if name == DEFAULT_GROUP:
-            # Every account has the default group; it is written down at the first start.
-            stamp = self.clock()
-            record = {
-                "Arn": self._arn("schedule-group", name),
-                "Name": name,
-                "State": "ACTIVE",
-                "CreationDate": stamp,
-                "LastModificationDate": stamp,
-            }
-            self.store.add_group(record)
-            return record
-        raise _missing(f"Schedule group {name} does not exist.")
+def _arn(state: ScheduleState, kind: str, name: str) -> str:
+    return f"arn:aws:scheduler:{state.region}:{ACCOUNT}:{kind}/{name}"
 
-    # -- groups ----------------------------------------------------------------------
 
-    def CreateScheduleGroup(self, p: Params) -> Record:
-        stamp = self.clock()
+def _group(state: ScheduleState, name: str | None) -> Record:
+    name = name or DEFAULT_GROUP
+    found = state.store.get_group(name)
+    if found is not None:
+        return found
+    if name == DEFAULT_GROUP:
+        # Every account has the default group; it is written down at the first start.
+        stamp = state.clock()
         record = {
-            "Arn": self._arn("schedule-group", p["Name"]),
-            "Name": p["Name"],
+            "Arn": _arn(state, "schedule-group", name),
+            "Name": name,
             "State": "ACTIVE",
             "CreationDate": stamp,
             "LastModificationDate": stamp,
         }
-        if p["Name"] == DEFAULT_GROUP or not self.store.add_group(record):
-            raise SageRunError(
-                409, "ConflictException", f"Schedule group {p['Name']} already exists."
-            )
-        return {"ScheduleGroupArn": record["Arn"]}
-
-    def GetScheduleGroup(self, p: Params) -> Record:
-        return self._group(p["Name"]) if p["Name"] == DEFAULT_GROUP else self._found_group(p)
-
-    def _found_group(self, p: Params) -> Record:
-        found = self.store.get_group(p["Name"])
-        if found is None:
-            raise _missing(f"Schedule group {p['Name']} does not exist.")
-        return found
-
-    def ListScheduleGroups(self, p: Params) -> Record:
-        self._group(DEFAULT_GROUP)
-        prefix = p.get("NamePrefix") or ""
-        groups = [g for g in self.store.groups() if g["Name"].startswith(prefix)]
-        return _page(groups, p, "ScheduleGroups")
-
-    # -- schedules -------------------------------------------------------------------
-
-    def _checked(self, p: Params, created: float) -> Record:
-        """The schedule record ``p`` asks for, after EventBridge's own checks."""
-        expressions.parse(p["ScheduleExpression"], "ScheduleExpression")
-        expressions.zone(p.get("ScheduleExpressionTimezone"), "ScheduleExpressionTimezone")
-        start, end = _epoch(p.get("StartDate")), _epoch(p.get("EndDate"))
-        if start is not None and end is not None and end <= start:
-            raise _invalid("The EndDate must be after the StartDate.", "EndDate")
-        target = p["Target"]
-        if target.get("Arn") != START_NOTEBOOK_RUN_ARN:
-            raise _invalid(
-                f"The local backend fires only the universal target {START_NOTEBOOK_RUN_ARN} "
-                f"(DataZone's StartNotebookRun); Target.Arn {target.get('Arn')!r} is refused.",
-                "Target.Arn",
-            )
-        _check_input(target.get("Input"))
-        record: Record = {
-            "Arn": self._arn("schedule", f"{p.get('GroupName') or DEFAULT_GROUP}/{p['Name']}"),
-            "Name": p["Name"],
-            "GroupName": p.get("GroupName") or DEFAULT_GROUP,
-            "State": p.get("State") or "ENABLED",
-            "ActionAfterCompletion": p.get("ActionAfterCompletion") or "NONE",
-            "CreationDate": created,
-            "LastModificationDate": self.clock(),
-        }
-        for key in _SCHEDULE_MEMBERS:
-            if key not in record and p.get(key) is not None:
-                record[key] = p[key]
-        record["StartDate"], record["EndDate"] = start, end
-        record.setdefault("ScheduleExpressionTimezone", expressions.DEFAULT_TIMEZONE)
+        state.store.add_group(record)
         return record
+    raise _missing(f"Schedule group {name} does not exist.")
 
-    def _next(self, record: Record) -> float | None:
-        return next_fire(record, self.clock(), self.seconds_per_minute)
 
-    def CreateSchedule(self, p: Params) -> Record:
-        group = self._group(p.get("GroupName"))
-        record = self._checked({**p, "GroupName": group["Name"]}, self.clock())
-        if not self.store.add(record, self._next(record)):
-            raise SageRunError(409, "ConflictException", f"Schedule {p['Name']} already exists.")
-        self.on_change()
-        return {"ScheduleArn": record["Arn"]}
+# -- groups --------------------------------------------------------------------------
 
-    def _find(self, p: Params) -> Record:
-        group = self._group(p.get("GroupName"))
-        found = self.store.get(group["Name"], p["Name"])
-        if found is None:
-            raise _missing(f"Schedule {p['Name']} does not exist.")
-        return found
 
-    def GetSchedule(self, p: Params) -> Record:
-        return self._find(p)
+def CreateScheduleGroup(state: ScheduleState, p: Params) -> Record:
+    stamp = state.clock()
+    record = {
+        "Arn": _arn(state, "schedule-group", p["Name"]),
+        "Name": p["Name"],
+        "State": "ACTIVE",
+        "CreationDate": stamp,
+        "LastModificationDate": stamp,
+    }
+    if p["Name"] == DEFAULT_GROUP or not state.store.add_group(record):
+        raise SageRunError(409, "ConflictException", f"Schedule group {p['Name']} already exists.")
+    return {"ScheduleGroupArn": record["Arn"]}
 
-    def UpdateSchedule(self, p: Params) -> Record:
-        # An update replaces the whole schedule: members it leaves out go back to
-        # their defaults, as EventBridge documents.
-        old = self._find(p)
-        record = self._checked({**p, "GroupName": old["GroupName"]}, old["CreationDate"])
-        if not self.store.replace(record, self._next(record)):
-            raise _missing(f"Schedule {p['Name']} does not exist.")
-        self.on_change()
-        return {"ScheduleArn": record["Arn"]}
 
-    def DeleteSchedule(self, p: Params) -> Record:
-        old = self._find(p)
-        if not self.store.delete(old["GroupName"], old["Name"]):
-            raise _missing(f"Schedule {p['Name']} does not exist.")
-        self.on_change()
-        return {}
+def GetScheduleGroup(state: ScheduleState, p: Params) -> Record:
+    return _group(state, p["Name"]) if p["Name"] == DEFAULT_GROUP else _found_group(state, p)
 
-    def ListSchedules(self, p: Params) -> Record:
-        group = None
-        if p.get("GroupName"):
-            group = self._group(p["GroupName"])["Name"]
-        prefix = p.get("NamePrefix") or ""
-        items = [
-            {
-                "Arn": s["Arn"],
-                "Name": s["Name"],
-                "GroupName": s["GroupName"],
-                "State": s["State"],
-                "CreationDate": s["CreationDate"],
-                "LastModificationDate": s["LastModificationDate"],
-                "Target": {"Arn": s["Target"]["Arn"]},
-            }
-            for s in self.store.schedules(group)
-            if s["Name"].startswith(prefix) and (not p.get("State") or s["State"] == p["State"])
-        ]
-        return _page(items, p, "Schedules")
+
+def _found_group(state: ScheduleState, p: Params) -> Record:
+    found = state.store.get_group(p["Name"])
+    if found is None:
+        raise _missing(f"Schedule group {p['Name']} does not exist.")
+    return found
+
+
+def ListScheduleGroups(state: ScheduleState, p: Params) -> Record:
+    _group(state, DEFAULT_GROUP)
+    prefix = p.get("NamePrefix") or ""
+    groups = [g for g in state.store.groups() if g["Name"].startswith(prefix)]
+    return _page(groups, p, "ScheduleGroups")
+
+
+# -- schedules -------------------------------------------------------------------
+
+
+def _checked(state: ScheduleState, p: Params, created: float) -> Record:
+    """The schedule record ``p`` asks for, after EventBridge's own checks."""
+    expressions.parse(p["ScheduleExpression"], "ScheduleExpression")
+    expressions.zone(p.get("ScheduleExpressionTimezone"), "ScheduleExpressionTimezone")
+    start, end = _epoch(p.get("StartDate")), _epoch(p.get("EndDate"))
+    if start is not None and end is not None and end <= start:
+        raise _invalid("The EndDate must be after the StartDate.", "EndDate")
+    target = p["Target"]
+    if target.get("Arn") != START_NOTEBOOK_RUN_ARN:
+        raise _invalid(
+            f"The local backend fires only the universal target {START_NOTEBOOK_RUN_ARN} "
+            f"(DataZone's StartNotebookRun); Target.Arn {target.get('Arn')!r} is refused.",
+            "Target.Arn",
+        )
+    _check_input(target.get("Input"))
+    record: Record = {
+        "Arn": _arn(state, "schedule", f"{p.get('GroupName') or DEFAULT_GROUP}/{p['Name']}"),
+        "Name": p["Name"],
+        "GroupName": p.get("GroupName") or DEFAULT_GROUP,
+        "State": p.get("State") or "ENABLED",
+        "ActionAfterCompletion": p.get("ActionAfterCompletion") or "NONE",
+        "CreationDate": created,
+        "LastModificationDate": state.clock(),
+    }
+    for key in _SCHEDULE_MEMBERS:
+        if key not in record and p.get(key) is not None:
+            record[key] = p[key]
+    record["StartDate"], record["EndDate"] = start, end
+    record.setdefault("ScheduleExpressionTimezone", expressions.DEFAULT_TIMEZONE)
+    return record
+
+
+def _next(state: ScheduleState, record: Record) -> float | None:
+    return next_fire(record, state.clock(), state.seconds_per_minute)
+
+
+def CreateSchedule(state: ScheduleState, p: Params) -> Record:
+    group = _group(state, p.get("GroupName"))
+    record = _checked(state, {**p, "GroupName": group["Name"]}, state.clock())
+    if not state.store.add(record, _next(state, record)):
+        raise SageRunError(409, "ConflictException", f"Schedule {p['Name']} already exists.")
+    state.on_change()
+    return {"ScheduleArn": record["Arn"]}
+
+
+def _find(state: ScheduleState, p: Params) -> Record:
+    group = _group(state, p.get("GroupName"))
+    found = state.store.get(group["Name"], p["Name"])
+    if found is None:
+        raise _missing(f"Schedule {p['Name']} does not exist.")
+    return found
+
+
+def GetSchedule(state: ScheduleState, p: Params) -> Record:
+    return _find(state, p)
+
+
+def UpdateSchedule(state: ScheduleState, p: Params) -> Record:
+    # An update replaces the whole schedule: members it leaves out go back to
+    # their defaults, as EventBridge documents.
+    old = _find(state, p)
+    record = _checked(state, {**p, "GroupName": old["GroupName"]}, old["CreationDate"])
+    if not state.store.replace(record, _next(state, record)):
+        raise _missing(f"Schedule {p['Name']} does not exist.")
+    state.on_change()
+    return {"ScheduleArn": record["Arn"]}
+
+
+def DeleteSchedule(state: ScheduleState, p: Params) -> Record:
+    old = _find(state, p)
+    if not state.store.delete(old["GroupName"], old["Name"]):
+        raise _missing(f"Schedule {p['Name']} does not exist.")
+    state.on_change()
+    return {}
+
+
+def ListSchedules(state: ScheduleState, p: Params) -> Record:
+    group = None
+    if p.get("GroupName"):
+        group = _group(state, p["GroupName"])["Name"]
+    prefix = p.get("NamePrefix") or ""
+    items = [
+        {
+            "Arn": s["Arn"],
+            "Name": s["Name"],
+            "GroupName": s["GroupName"],
+            "State": s["State"],
+            "CreationDate": s["CreationDate"],
+            "LastModificationDate": s["LastModificationDate"],
+            "Target": {"Arn": s["Target"]["Arn"]},
+        }
+        for s in state.store.schedules(group)
+        if s["Name"].startswith(prefix) and (not p.get("State") or s["State"] == p["State"])
+    ]
+    return _page(items, p, "Schedules")
+
+
+ScheduleHandler = Callable[[ScheduleState, Params], Record]
+
+#: The Scheduler operations the local backend implements: name -> handler; the
+#: Scheduler endpoint's routes are read from it (``scheduler_api``).
+OPERATIONS: Mapping[str, ScheduleHandler] = {
+    "CreateSchedule": CreateSchedule,
+    "GetSchedule": GetSchedule,
+    "UpdateSchedule": UpdateSchedule,
+    "DeleteSchedule": DeleteSchedule,
+    "ListSchedules": ListSchedules,
+    "CreateScheduleGroup": CreateScheduleGroup,
+    "GetScheduleGroup": GetScheduleGroup,
+    "ListScheduleGroups": ListScheduleGroups,
+}
+
+
+def bind(state: ScheduleState) -> Mapping[str, Callable[[Params], Record]]:
+    """The handlers, each given ``state``; the default group written down first."""
+    _group(state, DEFAULT_GROUP)
+    return {name: functools.partial(handler, state) for name, handler in OPERATIONS.items()}
 
 
 def _check_input(raw: Any) -> None:

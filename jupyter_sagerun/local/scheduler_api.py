@@ -19,19 +19,8 @@ from ..aws.scheduler_model import service_model
 from ..aws.validation import validate_input
 from ..core.errors import SageRunError
 from . import protocol
+from .schedule_operations import OPERATIONS
 from .server import BaseHandler, HealthHandler, ServerContext
-
-#: The Scheduler operations the local backend implements.
-OPERATIONS = (
-    "CreateSchedule",
-    "GetSchedule",
-    "UpdateSchedule",
-    "DeleteSchedule",
-    "ListSchedules",
-    "CreateScheduleGroup",
-    "GetScheduleGroup",
-    "ListScheduleGroups",
-)
 
 
 @functools.lru_cache(maxsize=1)
@@ -97,7 +86,7 @@ class SchedulerHandler(BaseHandler):
         if problems:
             detail = "; ".join(f"{p.path} {p.message}" for p in problems[:10])
             raise SageRunError(400, "ValidationException", f"Invalid request: {detail}.")
-        handler = self.context.lookup(operation)
+        handler = self.context.operations[operation]
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.context.executor, handler, params)
 

@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from .schedule_operations import ScheduleOperations
+from .schedule_operations import ScheduleState, bind
 from .schedule_store import ScheduleStore
 from .schedule_timer import ScheduleTimer, StartRun
 
@@ -42,8 +42,9 @@ class LocalSchedules:
     ) -> None:
         self.store = ScheduleStore(path)
         self.timer = ScheduleTimer(self.store, start_run, log, seconds_per_minute)
-        self.operations = ScheduleOperations(
-            self.store, region, self.timer.wake, seconds_per_minute
+        #: Operation name -> handler, given this backend's schedule state.
+        self.operations = bind(
+            ScheduleState(self.store, region, self.timer.wake, seconds_per_minute)
         )
 
     def start(self) -> None:

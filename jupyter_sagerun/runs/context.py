@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.credentials import Credentials
+from ..core.ids import LOCAL_DOMAIN_ID, LOCAL_PROJECT_ID
 from ..core.target import AwsTarget
 
 DEFAULT_REGION = "us-east-1"
@@ -63,8 +64,8 @@ class LocalEndpoints:
     s3_endpoint_url: str
     staging_s3_uri: str
     region: str = DEFAULT_REGION
-    domain_id: str = "dzd_local"
-    project_id: str = "local"
+    domain_id: str = LOCAL_DOMAIN_ID
+    project_id: str = LOCAL_PROJECT_ID
     credentials: Credentials | None = field(default=None, repr=False, compare=False)
     #: Its EventBridge Scheduler ("" from a backend older than schedules).
     scheduler_endpoint_url: str = ""
