@@ -188,3 +188,46 @@ async def test_bad_schedules_name_their_fields_and_create_nothing(
     status, body = await api("POST", "schedules", unique("nobody"), "pause")
     assert status == 404, body
     await api("DELETE", "schedules", name)
+
+
+async def test_schedule_answers_match_the_spec(api: Api, jp_root_dir: Path) -> None:
+    import yaml
+    from test_openapi import SPEC_PATH, Checker
+
+    check = Checker(yaml.safe_load(SPEC_PATH.read_text()))
+    name = unique("spec")
+    write_notebook(jp_root_dir, f"{name}.ipynb", "1", parameters="alpha = 0")
+    body = {
+        "name": name,
+        "path": f"{name}.ipynb",
+        "expression": "rate(2 hours)",
+        "parameters": {"alpha": "1"},
+        "endDate": None,
+    }
+    base, one = "/sagerun/schedules", "/sagerun/schedules/{name}"
+    answers = [
+        ("POST", base, await api("POST", "schedules", body=body)),
+        ("GET", base, await api("GET", "schedules")),
+        ("GET", one, await api("GET", "schedules", name)),
+        ("PUT", one, await api("PUT", "schedules", name, body={**body, "state": "DISABLED"})),
+        ("POST", one + "/pause", await api("POST", "schedules", name, "pause")),
+        ("POST", one + "/resume", await api("POST", "schedules", name, "resume")),
+        ("POST", one + "/run", await api("POST", "schedules", name, "run")),
+        (
+            "POST",
+            base + "/preview",
+            await api("POST", "schedules", "preview", body={"expression": "rate(5 minutes)"}),
+        ),
+        (
+            "POST",
+            base + "/preview",
+            await api("POST", "schedules", "preview", body={"expression": "often"}),
+        ),
+        ("GET", one, await api("GET", "schedules", unique("nobody"))),
+        ("GET", "/sagerun/context", await api("GET", "context")),
+    ]
+    for method, route, (status, answer) in answers:
+        check(method, route, status, answer)
+    status, _ = await api("DELETE", "schedules", name)
+    assert status == 204
+    assert {s for _, _, s in check.seen} == {200, 201, 400, 404}

@@ -19,7 +19,7 @@ from ..aws.scheduler_model import service_model
 from ..aws.validation import validate_input
 from ..core.errors import SageRunError
 from . import protocol
-from .schedule_operations import OPERATIONS
+from .operations import SCHEDULER
 from .server import BaseHandler, HealthHandler, ServerContext
 
 
@@ -27,7 +27,7 @@ from .server import BaseHandler, HealthHandler, ServerContext
 def routes() -> tuple[protocol.Route, ...]:
     model = service_model()
     out = []
-    for name in OPERATIONS:
+    for name in SCHEDULER:
         http = model.operation_model(name).http
         out.append(
             protocol.Route(

@@ -45,12 +45,13 @@ def group_name(project_id: str) -> str:
 
 
 def _iso(value: Any) -> str | None:
+    """A timestamp as the API writes them: UTC, ``Z``, whole seconds."""
     if value is None:
         return None
     if isinstance(value, (int, float)):
         value = dt.datetime.fromtimestamp(value, expressions.UTC)
     if isinstance(value, dt.datetime):
-        return expressions.aware(value).isoformat()
+        return expressions.aware(value).strftime("%Y-%m-%dT%H:%M:%SZ")
     return str(value)
 
 

@@ -89,9 +89,8 @@ class ScheduleHandler(ScheduleHandlerBase):
 
 
 class ScheduleActionHandler(ScheduleHandlerBase):
-    @tornado.web.authenticated
-    @authorized
-    async def post(self, name: str, action: str) -> None:
+    async def act(self, name: str, action: str) -> None:
+        """POST sagerun/schedules/{name}/<action>: pause, resume or run."""
         service = await self.schedules()
         from ..runs.schedule_models import ScheduleScope
 
@@ -104,6 +103,27 @@ class ScheduleActionHandler(ScheduleHandlerBase):
         self.reply(await self.run_blocking(service.set_state, name, state, *scope))
 
 
+class PauseHandler(ScheduleActionHandler):
+    @tornado.web.authenticated
+    @authorized
+    async def post(self, name: str) -> None:
+        await self.act(name, "pause")
+
+
+class ResumeHandler(ScheduleActionHandler):
+    @tornado.web.authenticated
+    @authorized
+    async def post(self, name: str) -> None:
+        await self.act(name, "resume")
+
+
+class RunNowHandler(ScheduleActionHandler):
+    @tornado.web.authenticated
+    @authorized
+    async def post(self, name: str) -> None:
+        await self.act(name, "run")
+
+
 _NAME = r"(?P<name>[^/]+)"
 
 SCHEDULE_ROUTES: list[tuple[str, type[SageRunHandler]]] = [
@@ -111,5 +131,7 @@ SCHEDULE_ROUTES: list[tuple[str, type[SageRunHandler]]] = [
     # Before the name route: "preview" is no schedule's name there.
     (r"/sagerun/schedules/preview", PreviewHandler),
     (rf"/sagerun/schedules/{_NAME}", ScheduleHandler),
-    (rf"/sagerun/schedules/{_NAME}/(?P<action>pause|resume|run)", ScheduleActionHandler),
+    (rf"/sagerun/schedules/{_NAME}/pause", PauseHandler),
+    (rf"/sagerun/schedules/{_NAME}/resume", ResumeHandler),
+    (rf"/sagerun/schedules/{_NAME}/run", RunNowHandler),
 ]
