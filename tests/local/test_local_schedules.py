@@ -318,3 +318,27 @@ def test_the_aws_cli_creates_a_schedule_through_sagerun_env(
     finished = local.wait_run(run["id"])
     assert finished["triggerSource"]["type"] == "SCHEDULED"
     assert finished["scheduleId"] == "from-the-cli"
+
+
+def test_an_enabled_schedule_keeps_the_backend_from_idling_out(
+    make_local: Callable[..., Local],
+) -> None:
+    import threading
+
+    local = make_local(idle_timeout=1.0, max_concurrent_runs=0)
+    notebook_id = local.import_notebook(notebook("1"))
+    client = scheduler(local)
+    args: dict[str, Any] = {
+        "Name": "keeper",
+        "ScheduleExpression": "cron(0 6 ? * MON-FRI *)",
+        "FlexibleTimeWindow": {"Mode": "OFF"},
+        "Target": target(notebook_id),
+    }
+    client.create_schedule(**args)
+    idled = threading.Event()
+    local.backend.watch_idle(lambda seconds: idled.set())
+    # Three idle timeouts (twelve of its checks) without a request: only the enabled
+    # schedule keeps it. A stop that must not come can only be waited out.
+    assert not idled.wait(3.0)
+    client.update_schedule(**args, State="DISABLED")
+    assert idled.wait(10), "a backend whose schedules are all paused must idle out"
