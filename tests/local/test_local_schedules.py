@@ -342,3 +342,20 @@ def test_an_enabled_schedule_keeps_the_backend_from_idling_out(
     assert not idled.wait(3.0)
     client.update_schedule(**args, State="DISABLED")
     assert idled.wait(10), "a backend whose schedules are all paused must idle out"
+
+
+def test_a_one_time_schedule_with_delete_after_completion_is_gone_after_firing(
+    paused: Local,
+) -> None:
+    notebook_id = paused.import_notebook(notebook("1"))
+    client = scheduler(paused)
+    expression, _ = at_in(2)
+    client.create_schedule(
+        Name="once",
+        ScheduleExpression=expression,
+        FlexibleTimeWindow={"Mode": "OFF"},
+        Target=target(notebook_id),
+        ActionAfterCompletion="DELETE",
+    )
+    wait_for(lambda: runs_of(paused, "once"), 15, "the firing")
+    wait_for(lambda: not client.list_schedules(NamePrefix="once")["Schedules"], 10, "its deletion")
