@@ -34,6 +34,7 @@ from .error_tables import (
     redact,
     sensitive_strings,
 )
+from .validation import checked
 from .wirelog import install_log_filter
 
 log = logging.getLogger(__name__)
@@ -261,6 +262,8 @@ class DataZoneGateway:
     # the API
 
     def call(self, target: AwsTarget, operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """``operation`` with ``params``, checked against the model first (once: a
+        ``CheckedRequest`` is not checked again); a refusal is ``InvalidInput``."""
         endpoint = target.endpoint_url
         secrets: list[str] = []
         try:
@@ -269,6 +272,7 @@ class DataZoneGateway:
             model = client.meta.service_model
             if operation not in model.operation_names:
                 raise SageRunError(500, "InternalError", f"Unknown DataZone operation {operation}.")
+            params = checked(operation, params)
             secrets = sensitive_strings(model.operation_model(operation).input_shape, params)
             response: dict[str, Any] = getattr(client, xform_name(operation))(**params)
         except Exception as exc:

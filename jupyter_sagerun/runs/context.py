@@ -35,6 +35,10 @@ KEYS = (
 )
 
 
+#: Where an SMUS space describes itself (domain, project, region, S3 path, VPC).
+METADATA_PATH = "/opt/ml/metadata/resource-metadata.json"
+
+
 @dataclass(frozen=True)
 class ResolvedValue:
     value: Any
@@ -51,7 +55,7 @@ class ContextConfig:
     endpoint_url: str | None = None
     s3_endpoint_url: str | None = None
     staging_s3_uri: str | None = None
-    metadata_path: str = "/opt/ml/metadata/resource-metadata.json"
+    metadata_path: str = METADATA_PATH
     aws_config_file: str | None = None
 
 

@@ -25,10 +25,10 @@ from ..core import schedule_expressions as expressions
 from ..core.errors import FieldError, SageRunError, not_found, validation_error
 from . import environment
 from .context import RunContext
-from .models import StartRunBody
+from .models import StartRunBody, rest_fields
 from .schedule_models import RUN_SETTINGS, PreviewRequest, ScheduleRequest
 from .schedule_role import RoleChoice
-from .service import RunService, rest_fields
+from .service import RunService
 
 NAME_PATTERN = r"[0-9a-zA-Z-_.]{1,64}"
 PATH_PREFIX = "notebook: "

@@ -27,6 +27,9 @@ from dataclasses import dataclass
 from ..core.errors import FieldError, SageRunError, validation_error
 from ..core.notebook_check import NotANotebook, check_notebook
 
+#: The largest notebook file a run may upload (``--SageRun.max_notebook_bytes``).
+MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024
+
 FIELD = "path"
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 # How many distinct notebook contents are remembered as valid: a user's working set.

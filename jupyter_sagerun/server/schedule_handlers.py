@@ -3,7 +3,9 @@ JSON, errors through ``SageRunHandler.write_error`` like every route."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import tornado.web
 from jupyter_server.auth.decorator import authorized
@@ -24,10 +26,12 @@ class ScheduleHandlerBase(SageRunHandler):
             return service.get()
         return await IOLoop.current().run_in_executor(self.executor, service.get)
 
-    def scope(self) -> tuple[str | None, str | None]:
-        from ..runs.models import ContextQuery
+    async def run_blocking(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """``fn(*args)`` in the pool: EventBridge and DataZone calls block."""
+        return await IOLoop.current().run_in_executor(self.executor, functools.partial(fn, *args))
 
-        query = self.query(ContextQuery)
+    async def scope(self) -> tuple[str | None, str | None]:
+        query = await self.query("ContextQuery")
         return query.domainId, query.projectId
 
 
@@ -36,7 +40,7 @@ class SchedulesHandler(ScheduleHandlerBase):
     @authorized
     async def get(self) -> None:
         service = await self.schedules()
-        domain, project = self.scope()
+        domain, project = await self.scope()
         path = self.get_query_argument("path", None) or None
         self.reply(await self.run_blocking(service.list_schedules, path, domain, project))
 
@@ -44,9 +48,7 @@ class SchedulesHandler(ScheduleHandlerBase):
     @authorized
     async def post(self) -> None:
         service = await self.schedules()
-        from ..runs.schedule_models import ScheduleRequest
-
-        body = self.body(ScheduleRequest)
+        body = await self.body("ScheduleRequest")
         self.reply(await self.run_blocking(service.create, body), status=201)
 
 
@@ -55,9 +57,7 @@ class PreviewHandler(ScheduleHandlerBase):
     @authorized
     async def post(self) -> None:
         service = await self.schedules()
-        from ..runs.schedule_models import PreviewRequest
-
-        body = self.body(PreviewRequest)
+        body = await self.body("PreviewRequest")
         self.reply(await self.run_blocking(service.preview, body))
 
 
@@ -66,23 +66,21 @@ class ScheduleHandler(ScheduleHandlerBase):
     @authorized
     async def get(self, name: str) -> None:
         service = await self.schedules()
-        domain, project = self.scope()
+        domain, project = await self.scope()
         self.reply(await self.run_blocking(service.get, name, domain, project))
 
     @tornado.web.authenticated
     @authorized
     async def put(self, name: str) -> None:
         service = await self.schedules()
-        from ..runs.schedule_models import ScheduleRequest
-
-        body = self.body(ScheduleRequest)
+        body = await self.body("ScheduleRequest")
         self.reply(await self.run_blocking(service.update, name, body))
 
     @tornado.web.authenticated
     @authorized
     async def delete(self, name: str) -> None:
         service = await self.schedules()
-        domain, project = self.scope()
+        domain, project = await self.scope()
         await self.run_blocking(service.delete, name, domain, project)
         self.set_status(204)
         self.finish()
@@ -92,9 +90,7 @@ class ScheduleActionHandler(ScheduleHandlerBase):
     async def act(self, name: str, action: str) -> None:
         """POST sagerun/schedules/{name}/<action>: pause, resume or run."""
         service = await self.schedules()
-        from ..runs.schedule_models import ScheduleScope
-
-        body = self.body(ScheduleScope)
+        body = await self.body("ScheduleScope")
         scope = (body.domainId, body.projectId)
         if action == "run":
             self.reply(await self.run_blocking(service.run_now, name, *scope), status=201)

@@ -24,7 +24,8 @@ from traitlets.utils.importstring import import_item
 
 from ..local.backend import LocalBackend
 from ..local.discovery import RunningBackend
-from ..runs.context import ContextConfig, LocalEndpoints, blank_to_none
+from ..runs.context import METADATA_PATH, ContextConfig, LocalEndpoints, blank_to_none
+from ..runs.workspace import MAX_NOTEBOOK_BYTES
 
 if TYPE_CHECKING:
     from ..runs.schedules import ScheduleService
@@ -84,7 +85,7 @@ class SageRun(Configurable):
         "space it defaults to the project's S3 path.",
     )
     metadata_path = Unicode(
-        "/opt/ml/metadata/resource-metadata.json",
+        METADATA_PATH,
         config=True,
         help="The SMUS space metadata file (domain, project, region, S3 path, VPC).",
     )
@@ -105,7 +106,7 @@ class SageRun(Configurable):
     read_timeout = Float(60.0, config=True, help="Seconds to wait for an AWS answer.")
     max_attempts = Int(3, config=True, help="Attempts per AWS call (botocore standard retry mode).")
     max_notebook_bytes = Int(
-        64 * 1024 * 1024, config=True, help="Largest notebook file a run may upload."
+        MAX_NOTEBOOK_BYTES, config=True, help="Largest notebook file a run may upload."
     )
     gateway_class = GatewayType(
         config=True,
