@@ -217,7 +217,10 @@ class DataZoneGateway:
         return session
 
     def client(self, target: AwsTarget, service: str) -> Any:
-        endpoint = target.s3_endpoint_url if service == "s3" else target.endpoint_url
+        endpoint = {
+            "s3": target.s3_endpoint_url,
+            "scheduler": target.scheduler_endpoint_url,
+        }.get(service, target.endpoint_url)
         profile = None if target.static_credentials else target.profile
         key = (service, profile, target.region, endpoint, target.key_id)
         with self._lock:

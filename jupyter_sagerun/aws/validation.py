@@ -14,7 +14,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
+from botocore.model import (
+    ListShape,
+    MapShape,
+    OperationModel,
+    ServiceModel,
+    Shape,
+    StructureShape,
+)
 
 from ..core.errors import FieldError, SageRunError, validation_error
 from .datazone_model import service_model
@@ -158,9 +165,12 @@ def _semantic_rules(operation: str, params: Mapping[str, Any]) -> list[FieldErro
     return out
 
 
-def validate_input(operation: str, params: Mapping[str, Any]) -> list[FieldError]:
-    """Every problem with ``params`` as the input of ``operation``, each by its path."""
-    shape = operation_model(operation).input_shape
+def validate_input(
+    operation: str, params: Mapping[str, Any], model: ServiceModel | None = None
+) -> list[FieldError]:
+    """Every problem with ``params`` as the input of ``operation`` (of DataZone, unless
+    another service's ``model`` is given), each by its path."""
+    shape = (model or service_model()).operation_model(operation).input_shape
     out: list[FieldError] = []
     if shape is not None:
         _check_structure(shape, params, "", out)

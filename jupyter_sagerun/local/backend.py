@@ -37,6 +37,7 @@ from .s3 import REGION, LocalS3
 
 if TYPE_CHECKING:
     from .scheduler import Scheduler
+    from .schedules import LocalSchedules
     from .state import BackendState
     from .store import Store
 
@@ -82,6 +83,12 @@ class LocalBackend(LoggingConfigurable):
     )
     port = Int(0, config=True, help="Port of the DataZone API (0 picks a free one).")
     s3_port = Int(0, config=True, help="Port of the local S3 (0 picks a free one).")
+    scheduler_port = Int(
+        0,
+        config=True,
+        help="Port of the local EventBridge Scheduler API (0 picks a free one). Its "
+        "schedules fire notebook runs while this backend runs.",
+    )
     runner_log_level = Enum(
         ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],
         "WARNING",
@@ -137,6 +144,8 @@ class LocalBackend(LoggingConfigurable):
         self._store: Store | None = None
         self._scheduler: Scheduler | None = None
         self._state: BackendState | None = None
+        self._schedules: LocalSchedules | None = None
+        self._scheduler_port = 0
         self._executor: ThreadPoolExecutor | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -151,6 +160,16 @@ class LocalBackend(LoggingConfigurable):
     @property
     def endpoint_url(self) -> str:
         return f"http://{self.ip}:{self._port}"
+
+    @property
+    def scheduler_endpoint_url(self) -> str:
+        """The local EventBridge Scheduler API."""
+        return f"http://{self.ip}:{self._scheduler_port}"
+
+    @property
+    def schedules(self) -> LocalSchedules:
+        assert self._schedules is not None, "start() the backend first"
+        return self._schedules
 
     @property
     def s3_endpoint_url(self) -> str:
@@ -212,6 +231,7 @@ class LocalBackend(LoggingConfigurable):
             region=self.region,
             access_key_id=self.credentials.access_key_id,
             secret_access_key=self.credentials.secret_access_key,
+            scheduler_endpoint_url=self.scheduler_endpoint_url,
         )
 
     def _start_parts(self, state: Path) -> None:
@@ -221,6 +241,7 @@ class LocalBackend(LoggingConfigurable):
         from . import operations
         from .runs import publish_result
         from .scheduler import Scheduler
+        from .schedules import LocalSchedules
         from .state import BackendState
         from .store import Store
 
@@ -249,12 +270,22 @@ class LocalBackend(LoggingConfigurable):
         self._scheduler.on_end = functools.partial(publish_result, self._state)
         self._scheduler.start()
         operations.resume(self._state)
+        # The schedules fire runs through the same StartNotebookRun as a client's.
+        self._schedules = LocalSchedules(
+            state / "local.sqlite3",
+            self.region,
+            operations.bind(operations.DATAZONE, self._state)["StartNotebookRun"],
+            self.log,
+            self.seconds_per_minute,
+        )
+        self._schedules.start()
         self._executor = ThreadPoolExecutor(8, thread_name_prefix="sagerun-local-api")
         self._serve()
 
     def _serve(self) -> None:
         assert self._state is not None and self._executor is not None
         from .operations import DATAZONE, bind
+        from .scheduler_api import make_scheduler_app
         from .server import BoundedHTTPServer, ServerContext, make_app
         from .sigv4 import Verifier
 
@@ -264,6 +295,15 @@ class LocalBackend(LoggingConfigurable):
             self._executor,
             self.log,
             Verifier(self.credentials, self.region, "datazone"),
+            self.activity,
+        )
+        assert self._schedules is not None
+        scheduler_context = ServerContext(
+            self._schedules.operations,
+            self.faults,
+            self._executor,
+            self.log,
+            Verifier(self.credentials, self.region, "scheduler"),
             self.activity,
         )
         ready = threading.Event()
@@ -279,6 +319,10 @@ class LocalBackend(LoggingConfigurable):
                 server = BoundedHTTPServer(make_app(context, test_knobs=self.enable_test_knobs))
                 server.add_sockets(sockets)
                 self._port = sockets[0].getsockname()[1]
+                scheduler_sockets = bind_sockets(self.scheduler_port, self.ip)
+                scheduler_server = BoundedHTTPServer(make_scheduler_app(scheduler_context))
+                scheduler_server.add_sockets(scheduler_sockets)
+                self._scheduler_port = scheduler_sockets[0].getsockname()[1]
             except BaseException as exc:
                 failure.append(exc)
                 ready.set()
@@ -289,8 +333,9 @@ class LocalBackend(LoggingConfigurable):
             try:
                 loop.run_forever()
             finally:
-                server.stop()
-                loop.run_until_complete(server.close_all_connections())
+                for each in (server, scheduler_server):
+                    each.stop()
+                    loop.run_until_complete(each.close_all_connections())
                 loop.close()
 
         self._thread = threading.Thread(target=serve, name="sagerun-local-http", daemon=True)
@@ -313,14 +358,17 @@ class LocalBackend(LoggingConfigurable):
             self._idle_watch.start()
 
     def _busy(self) -> bool:
-        """A run not ended (QUEUED included) or an import/export in progress. Reads
+        """A run not ended (QUEUED included), an import/export in progress, or an
+        enabled schedule that will fire. Reads
         SQLite: called on the idle watcher's thread, never on the event loop."""
         from .scheduler import ACTIVE
 
         store, state = self._store, self._state
         if store is None or state is None:
             return False
-        return state.jobs.busy() or store.count("runs", ("QUEUED", *ACTIVE)) > 0
+        if state.jobs.busy() or store.count("runs", ("QUEUED", *ACTIVE)) > 0:
+            return True
+        return self._schedules is not None and self._schedules.busy()
 
     def stop(self) -> None:
         """Stop serving and kill every run's processes; safe to call twice. Runs that
@@ -343,6 +391,9 @@ class LocalBackend(LoggingConfigurable):
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=10)
         self._loop = None
+        if self._schedules is not None:
+            # Before the run scheduler: a firing must not queue a run into a stopped one.
+            self._schedules.stop()
         if self._scheduler is not None:
             self._scheduler.shutdown()
         if self._state is not None:

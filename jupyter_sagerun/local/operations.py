@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 
-from . import environments, exports, notebooks, runs
+from . import environments, exports, notebooks, runs, schedule_operations
 from .state import BackendState, Handler, Params, Table
 from .store import Record
 
@@ -40,6 +40,11 @@ DATAZONE: Table = compose(
     exports.OPERATIONS,  # StartNotebookExport, GetNotebookExport
     environments.OPERATIONS,  # ListEnvironmentBlueprints, ListEnvironments, GetEnvironment
 )
+
+
+#: EventBridge Scheduler's operations: served on their own port, read from their own
+#: model, on their own state (``schedule_operations.ScheduleState``), so not composed above.
+SCHEDULER = schedule_operations.OPERATIONS
 
 
 def bind(table: Table, state: BackendState) -> Mapping[str, Operation]:

@@ -71,6 +71,8 @@ class LocalEndpoints:
     domain_id: str = LOCAL_DOMAIN_ID
     project_id: str = LOCAL_PROJECT_ID
     credentials: Credentials | None = field(default=None, repr=False, compare=False)
+    #: Its EventBridge Scheduler ("" from a backend older than schedules).
+    scheduler_endpoint_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ class RunContext:
     security_group_ids: list[str]
     #: The local backend's credentials (local only; not part of ``to_json``).
     credentials: Credentials | None = field(default=None, repr=False, compare=False)
+    #: The local backend's EventBridge Scheduler (local only; None: AWS's own).
+    scheduler_endpoint_url: str | None = None
 
     def target(self) -> AwsTarget:
         local = self.backend == "local"
@@ -97,6 +101,7 @@ class RunContext:
             profile=None if local else self.profile,
             endpoint_url=self.endpoint_url,
             s3_endpoint_url=self.s3_endpoint_url,
+            scheduler_endpoint_url=self.scheduler_endpoint_url if local else None,
             # Never the user's: an empty pair if no connection file gave one, which the
             # backend refuses (403, mapped to 401) rather than anything reading ~/.aws.
             credentials=(self.credentials or Credentials("", "")) if local else None,
@@ -269,6 +274,9 @@ def resolve_context(
         subnet_ids=subnets,
         security_group_ids=groups,
         credentials=local.credentials if backend.value == "local" and local else None,
+        scheduler_endpoint_url=(
+            (local.scheduler_endpoint_url or None) if backend.value == "local" and local else None
+        ),
     )
 
 

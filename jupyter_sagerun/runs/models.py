@@ -113,6 +113,8 @@ class ListRunsQuery(ContextQuery):
     notebookId: str | None = None
     path: str | None = None
     status: str | None = None
+    #: A schedule's runs (its ``scheduleId``, or its name: mapped the same way).
+    scheduleId: str | None = None
     nextToken: str | None = None
     maxResults: int = 50
 
@@ -213,3 +215,7 @@ def rest_named() -> Iterator[None]:
         yield
     except InvalidInput as exc:
         raise validation_error(rest_fields(exc.fields)) from None
+
+
+# The schedule routes' bodies, found by name like the run bodies (handlers' body()).
+from .schedule_models import PreviewRequest, ScheduleRequest, ScheduleScope  # noqa: E402, F401

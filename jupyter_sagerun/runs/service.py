@@ -29,6 +29,7 @@ from ..core.results import (
     run_result_uri,
 )
 from ..core.runjson import notebook_json, run_json
+from ..core.schedule_expressions import schedule_identifier
 from . import environment
 from .context import RunContext
 from .models import ListRunsQuery, NotebooksQuery, StartRunBody, rest_fields, rest_named
@@ -184,6 +185,9 @@ class RunService:
                 "owningProjectIdentifier": ctx.project_id,
                 "notebookIdentifier": _PENDING_NOTEBOOK if rel_path is not None else notebook_id,
                 "status": query.status,
+                "scheduleIdentifier": (
+                    schedule_identifier(query.scheduleId) if query.scheduleId else None
+                ),
                 "maxResults": query.maxResults,
                 "nextToken": query.nextToken,
                 "sortOrder": "DESCENDING",

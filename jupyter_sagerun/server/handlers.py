@@ -196,7 +196,16 @@ class ContextHandler(SageRunHandler):
     @authorized
     async def get(self) -> None:
         query = await self.query("ContextQuery")
-        await self.answer(lambda service: service.get_context(query.domainId, query.projectId))
+        schedules: Once[Any] = self.settings["sagerun_schedules"]
+
+        def context(service: RunService) -> dict[str, Any]:
+            resolved = service.context(query.domainId, query.projectId)
+            body = resolved.to_json()
+            # Whether this project can have schedules, and with which role.
+            body["schedules"] = schedules.get().availability(resolved)
+            return body
+
+        await self.answer(context)
 
 
 class NotebooksHandler(SageRunHandler):

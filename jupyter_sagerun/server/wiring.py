@@ -28,6 +28,7 @@ from ..runs.context import METADATA_PATH, ContextConfig, LocalEndpoints, blank_t
 from ..runs.workspace import MAX_NOTEBOOK_BYTES
 
 if TYPE_CHECKING:
+    from ..runs.schedules import ScheduleService
     from ..runs.service import ContextProvider, RunService
 
 
@@ -91,6 +92,15 @@ class SageRun(Configurable):
     state_dir = Unicode(
         config=True,
         help="Directory of the extension's own state (the workspace → SMUS notebook mapping).",
+    )
+    schedule_role_arn = Unicode(
+        None,
+        allow_none=True,
+        config=True,
+        help="IAM role EventBridge Scheduler assumes to start a schedule's runs: it must "
+        "trust scheduler.amazonaws.com and allow datazone:StartNotebookRun. In an SMUS "
+        "space the project's role from the space metadata is used when this is unset; "
+        "without either, schedules are unavailable (the local backend needs none).",
     )
     connect_timeout = Float(5.0, config=True, help="Seconds to connect to AWS endpoints.")
     read_timeout = Float(60.0, config=True, help="Seconds to wait for an AWS answer.")
@@ -169,6 +179,16 @@ def build_service(
     )
 
 
+def build_schedule_service(settings: SageRun, runs: RunService) -> ScheduleService:
+    """The schedules of the run service's projects, through EventBridge Scheduler."""
+    from ..aws.scheduler import SchedulerGateway
+    from ..runs.schedule_role import RoleChoice
+    from ..runs.schedules import ScheduleService
+
+    role = RoleChoice(blank_to_none(settings.schedule_role_arn), settings.metadata_path)
+    return ScheduleService(runs, SchedulerGateway(runs.gateway), role)  # type: ignore[arg-type]
+
+
 def running_endpoints(info: RunningBackend) -> LocalEndpoints:
     """The endpoints of a backend found through discovery or started here."""
     return LocalEndpoints(
@@ -179,4 +199,5 @@ def running_endpoints(info: RunningBackend) -> LocalEndpoints:
         domain_id=LocalBackend.default_domain_id,
         project_id=LocalBackend.default_project_id,
         credentials=info.credentials,
+        scheduler_endpoint_url=info.scheduler_endpoint_url,
     )
