@@ -68,30 +68,33 @@ def build() -> dict[str, object]:
     if unknown:
         raise SystemExit(f"WITHHELD names members GetNotebookRun has not: {unknown}")
     return {
-        "START_SETTINGS": settings,
-        "STORED_AS": {name: _stored_as(name, output) for name in settings},
         "RUN_OUTPUT": tuple(output.members),
-        "REST_RUN": tuple(name for name in output.members if name not in WITHHELD),
         "WITHHELD": WITHHELD,
+        "STORED_AS": {name: _stored_as(name, output) for name in settings},
     }
 
 
 _DOCS = {
-    "START_SETTINGS": (
-        "StartNotebookRun's settings: its optional members but the clientToken, in the\n"
-        "model's order. A run request passes these on as they are."
-    ),
-    "STORED_AS": "Each setting's member in GetNotebookRun's answer.",
     "RUN_OUTPUT": "GetNotebookRun's answer: every member of its output, in the model's order.",
-    "REST_RUN": (
-        "The members of a run our REST API shows (docs/rest.md, api/openapi.yaml's\n"
-        "RunSummary): RUN_OUTPUT without WITHHELD."
-    ),
     "WITHHELD": (
         "GetNotebookRun's members the REST run leaves out (scripts/generate_run_members.py\n"
         "says why, member by member)."
     ),
+    "STORED_AS": (
+        "StartNotebookRun's settings (its optional members but the clientToken, in the\n"
+        "model's order), each with its member in GetNotebookRun's answer."
+    ),
 }
+
+#: Written as expressions of the lists above, so the module states each name once.
+_DERIVED = (
+    "#: The members of a run our REST API shows (docs/rest.md, api/openapi.yaml's\n"
+    "#: RunSummary).\n"
+    "REST_RUN: tuple[str, ...] = tuple(name for name in RUN_OUTPUT if name not in WITHHELD)\n"
+    "\n"
+    "#: The settings a run request passes on as they are.\n"
+    "START_SETTINGS: tuple[str, ...] = tuple(STORED_AS)\n"
+)
 
 
 def _literal(value: object) -> str:
@@ -115,6 +118,7 @@ def render(data: dict[str, object]) -> str:
         doc = "".join(f"#: {line}\n" for line in _DOCS[name].splitlines())
         kind = "dict[str, str]" if isinstance(value, dict) else "tuple[str, ...]"
         parts.append(f"\n{doc}{name}: {kind} = {_literal(value)}\n")
+    parts.append("\n" + _DERIVED)
     return "".join(parts)
 
 

@@ -6,31 +6,6 @@ the script and run it again.
 
 from __future__ import annotations
 
-#: StartNotebookRun's settings: its optional members but the clientToken, in the
-#: model's order. A run request passes these on as they are.
-START_SETTINGS: tuple[str, ...] = (
-    "scheduleIdentifier",
-    "computeConfiguration",
-    "networkConfiguration",
-    "timeoutConfiguration",
-    "notificationConfiguration",
-    "triggerSource",
-    "metadata",
-    "parameters",
-)
-
-#: Each setting's member in GetNotebookRun's answer.
-STORED_AS: dict[str, str] = {
-    "scheduleIdentifier": "scheduleId",
-    "computeConfiguration": "computeConfiguration",
-    "networkConfiguration": "networkConfiguration",
-    "timeoutConfiguration": "timeoutConfiguration",
-    "notificationConfiguration": "notificationConfiguration",
-    "triggerSource": "triggerSource",
-    "metadata": "metadata",
-    "parameters": "parameters",
-}
-
 #: GetNotebookRun's answer: every member of its output, in the model's order.
 RUN_OUTPUT: tuple[str, ...] = (
     "id",
@@ -58,31 +33,6 @@ RUN_OUTPUT: tuple[str, ...] = (
     "completedAt",
 )
 
-#: The members of a run our REST API shows (docs/rest.md, api/openapi.yaml's
-#: RunSummary): RUN_OUTPUT without WITHHELD.
-REST_RUN: tuple[str, ...] = (
-    "id",
-    "domainId",
-    "owningProjectId",
-    "notebookId",
-    "scheduleId",
-    "status",
-    "metadata",
-    "parameters",
-    "computeConfiguration",
-    "networkConfiguration",
-    "timeoutConfiguration",
-    "environmentConfiguration",
-    "notificationConfiguration",
-    "triggerSource",
-    "error",
-    "createdAt",
-    "createdBy",
-    "updatedAt",
-    "startedAt",
-    "completedAt",
-)
-
 #: GetNotebookRun's members the REST run leaves out (scripts/generate_run_members.py
 #: says why, member by member).
 WITHHELD: tuple[str, ...] = (
@@ -90,3 +40,23 @@ WITHHELD: tuple[str, ...] = (
     "storageConfiguration",
     "updatedBy",
 )
+
+#: StartNotebookRun's settings (its optional members but the clientToken, in the
+#: model's order), each with its member in GetNotebookRun's answer.
+STORED_AS: dict[str, str] = {
+    "scheduleIdentifier": "scheduleId",
+    "computeConfiguration": "computeConfiguration",
+    "networkConfiguration": "networkConfiguration",
+    "timeoutConfiguration": "timeoutConfiguration",
+    "notificationConfiguration": "notificationConfiguration",
+    "triggerSource": "triggerSource",
+    "metadata": "metadata",
+    "parameters": "parameters",
+}
+
+#: The members of a run our REST API shows (docs/rest.md, api/openapi.yaml's
+#: RunSummary).
+REST_RUN: tuple[str, ...] = tuple(name for name in RUN_OUTPUT if name not in WITHHELD)
+
+#: The settings a run request passes on as they are.
+START_SETTINGS: tuple[str, ...] = tuple(STORED_AS)
