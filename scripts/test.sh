@@ -20,6 +20,7 @@ stage "Lint and types"
 "$PYTHON" -m ruff format --check .
 "$PYTHON" -m mypy
 "$PYTHON" scripts/generate_limits.py --check
+"$PYTHON" scripts/generate_run_members.py --check
 "$PYTHON" scripts/refresh_model.py --check
 "$PYTHON" scripts/check_botocore_floor.py
 # src/api/schema.ts is what openapi-typescript makes of api/openapi.yaml.

@@ -11,23 +11,14 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-_RUN_FIELDS = (
-    "id",
-    "domainId",
-    "owningProjectId",
-    "notebookId",
-    "status",
-    "scheduleId",
-    "computeConfiguration",
-    "networkConfiguration",
-    "timeoutConfiguration",
-    "notificationConfiguration",
-    "triggerSource",
-    "metadata",
-    "environmentConfiguration",
-    "createdBy",
-)
+from .run_members import REST_RUN
+
 _TIMES = ("createdAt", "updatedAt", "startedAt", "completedAt")
+
+#: The REST run's members shown as they are; ``run_json`` shapes the others: the
+#: parameters (their names; values only when revealed), the error (its message) and the
+#: times (ISO 8601).
+_AS_THEY_ARE = tuple(name for name in REST_RUN if name not in ("parameters", "error", *_TIMES))
 _NOTEBOOK_FIELDS = ("id", "name", "status", "owningProjectId", "domainId", "type", "description")
 
 
@@ -58,8 +49,9 @@ def _times(raw: Mapping[str, Any], out: dict[str, Any]) -> None:
 def run_json(
     raw: Mapping[str, Any], *, path: str | None, full: bool, reveal: bool = False
 ) -> dict[str, Any]:
-    """A run (``full``) or a run summary (list items) as the REST API shows it."""
-    out: dict[str, Any] = {name: raw[name] for name in _RUN_FIELDS if raw.get(name) is not None}
+    """A run (``full``) or a run summary (list items) as the REST API shows it: the
+    members of ``REST_RUN`` it has, never the ones the model has beyond them."""
+    out: dict[str, Any] = {name: raw[name] for name in _AS_THEY_ARE if raw.get(name) is not None}
     parameters = raw.get("parameters")
     if full or parameters is not None:
         out["parameterNames"] = sorted(parameters or {})

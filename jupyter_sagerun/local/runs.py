@@ -16,6 +16,7 @@ from pathlib import Path
 from ..core import rendering
 from ..core.errors import SageRunError, conflict
 from ..core.results import RESULT_NOTEBOOK, run_results_prefix
+from ..core.run_members import STORED_AS
 from . import package_envs
 from .environments import project_s3_path
 from .private import DIR_MODE, touch_private, write_private
@@ -23,17 +24,6 @@ from .records import CREATED_BY, find, new_id, notebook_in, page, token_scope
 from .scheduler import DEFAULT_TIMEOUT_MINUTES, TERMINAL
 from .state import BackendState, Params, Table
 from .store import Record, now
-
-#: What StartNotebookRun takes from its request as it is, over the defaults.
-_FROM_REQUEST = (
-    "computeConfiguration",
-    "networkConfiguration",
-    "timeoutConfiguration",
-    "notificationConfiguration",
-    "triggerSource",
-    "metadata",
-    "parameters",
-)
 
 
 def start_notebook_run(state: BackendState, p: Params) -> Record:
@@ -46,7 +36,6 @@ def start_notebook_run(state: BackendState, p: Params) -> Record:
         "domainId": p["domainIdentifier"],
         "owningProjectId": p["owningProjectIdentifier"],
         "notebookId": notebook["id"],
-        "scheduleId": p.get("scheduleIdentifier"),
         "status": "QUEUED",
         "timeoutConfiguration": {"runTimeoutInMinutes": DEFAULT_TIMEOUT_MINUTES},
         "triggerSource": {"type": "MANUAL"},
@@ -58,9 +47,10 @@ def start_notebook_run(state: BackendState, p: Params) -> Record:
         "updatedAt": stamp,
         "createdBy": CREATED_BY,
     }
-    for key in _FROM_REQUEST:
-        if p.get(key) is not None:
-            record[key] = p[key]
+    # Every setting the request gives, as given, over the defaults above.
+    for setting, member in STORED_AS.items():
+        if p.get(setting) is not None:
+            record[member] = p[setting]
     # The run executes the content as it is now, even if a sync lands before it
     # leaves the queue; the copy exists before the scheduler can see the run.
     run_dir = state.runs_dir / record["id"]

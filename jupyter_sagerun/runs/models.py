@@ -9,15 +9,15 @@ model, so no limit is retyped here.
 from __future__ import annotations
 
 import contextlib
-import functools
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
-from ..aws.validation import InvalidInput, operation_model
+from ..aws.validation import InvalidInput
 from ..core.errors import FieldError, SageRunError, validation_error
+from ..core.run_members import START_SETTINGS
 
 _Model = TypeVar("_Model", bound=BaseModel)
 
@@ -64,21 +64,13 @@ class StartRunBody(_Body):
     environmentConfiguration: dict[str, Any] | None = None
 
     def run_settings(self) -> dict[str, Any]:
-        """The StartNotebookRun members the request set, under DataZone's names."""
+        """The StartNotebookRun settings the request set, under DataZone's names, in
+        the body's order (the order of the fields in an error)."""
         return {
             name: getattr(self, name)
-            for name in _run_setting_names()
-            if getattr(self, name) is not None
+            for name in StartRunBody.model_fields
+            if name in START_SETTINGS and getattr(self, name) is not None
         }
-
-
-@functools.cache
-def _run_setting_names() -> tuple[str, ...]:
-    """StartNotebookRun's members that a run request passes on as they are: the body's
-    fields the model has under the same name (in the body's order, which is the order
-    of the fields in an error), but the token the service itself may make."""
-    members = operation_model("StartNotebookRun").input_shape.members
-    return tuple(n for n in StartRunBody.model_fields if n in members and n != "clientToken")
 
 
 class OutputBody(_Body):
