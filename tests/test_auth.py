@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import sagerun_config
 from jupyter_server.auth.authorizer import Authorizer
 from traitlets.config import Config
 
 from jupyter_sagerun.server.handlers import SageRunHandler
+from testkit.config import sagerun_config
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -75,7 +75,8 @@ async def test_every_route_without_a_token_is_403(
     jp_serverapp: Any, http_server_client: Any
 ) -> None:
     routes = sagerun_routes(jp_serverapp)
-    # All seven route/method pairs of the REST API (api/openapi.yaml), found in the live routing table.
+    # All seven route/method pairs of the REST API (api/openapi.yaml), found in the live
+    # routing table.
     assert sum(len(methods(h)) for _, h in routes) == 7, routes
     for path, handler in routes:
         for method in methods(handler):

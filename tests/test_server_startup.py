@@ -1,6 +1,6 @@
 """What a real ``jupyter-server`` with the extension on imports at start-up, and when
 the rest comes: the request models (pydantic), the AWS SDK and the DataZone model are
-the first request's to import, not every server's (issue 12's start-up target;
+the first request's to import, not every server's (the start-up budget;
 ``benchmarks/footprint.py`` measures it)."""
 
 from __future__ import annotations
