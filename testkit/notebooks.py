@@ -13,18 +13,18 @@ from jupyter_sagerun.local import LocalBackend
 
 def notebook_bytes(*cells: str, parameters: str | None = None) -> bytes:
     """A python3 notebook: an optional papermill-tagged parameters cell, then ``cells``."""
-    nb = nbformat.v4.new_notebook()
+    nb = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call]
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
         "language": "python",
     }
     if parameters is not None:
-        cell = nbformat.v4.new_code_cell(parameters)
+        cell = nbformat.v4.new_code_cell(parameters)  # type: ignore[no-untyped-call]
         cell.metadata["tags"] = ["parameters"]
         nb.cells.append(cell)
-    nb.cells.extend(nbformat.v4.new_code_cell(source) for source in cells)
-    return str(nbformat.writes(nb)).encode("utf-8")
+    nb.cells.extend(nbformat.v4.new_code_cell(source) for source in cells)  # type: ignore[no-untyped-call]
+    return str(nbformat.writes(nb)).encode("utf-8")  # type: ignore[no-untyped-call]
 
 
 def write_notebook(root: Path, name: str, *cells: str, parameters: str | None = None) -> Path:
