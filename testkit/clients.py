@@ -26,15 +26,15 @@ if TYPE_CHECKING:
 def write_notebook(path: Path, cells: Sequence[str] = ("1 + 1",)) -> Path:
     import nbformat
 
-    nb = nbformat.v4.new_notebook()
+    nb = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call]
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
         "language": "python",
     }
-    nb.cells.extend(nbformat.v4.new_code_cell(source) for source in cells)
+    nb.cells.extend(nbformat.v4.new_code_cell(source) for source in cells)  # type: ignore[no-untyped-call]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(nbformat.writes(nb), encoding="utf-8")
+    path.write_text(nbformat.writes(nb), encoding="utf-8")  # type: ignore[no-untyped-call]
     return path
 
 

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import sagerun_config
 from jupyter_server.auth.authorizer import Authorizer
 from traitlets.config import Config
 
 from jupyter_sagerun.server.handlers import SageRunHandler
+from testkit.config import sagerun_config
 
 pytestmark = pytest.mark.timeout(60)
 

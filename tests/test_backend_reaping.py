@@ -12,11 +12,11 @@ from typing import Any
 
 import psutil
 import pytest
-from conftest import Api
 
 from jupyter_sagerun.core.polling import poll_until
 from jupyter_sagerun.local.discovery import read_info
 from testkit.processes import stop_backend
+from testkit.rest import Api
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -21,12 +21,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import released_within, write_notebook
 
 from jupyter_sagerun.local import LocalBackend
 from jupyter_sagerun.local.discovery import lock_is_held, read_info
 from jupyter_sagerun.server.backend_process import DETACHED_IDLE_TIMEOUT
+from testkit.notebooks import write_notebook
 from testkit.processes import stop_backend
+from testkit.waiting import released_within
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "examples" / "sample.ipynb"

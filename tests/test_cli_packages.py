@@ -7,9 +7,9 @@ import json
 import subprocess
 from pathlib import Path
 
-from conftest import write_notebook
 from test_cli import POLL, Cli, backend, cli  # noqa: F401 (fixtures)
 
+from testkit.notebooks import write_notebook
 from testkit.wheelkit import make_wheel
 
 USES = "import sagerun_cli_pkg; print('cli pkg', sagerun_cli_pkg.WHERE)"

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import write_notebook
 from test_cli import Cli
 
 from jupyter_sagerun.local import LocalBackend
+from testkit.notebooks import write_notebook
 
 pytestmark = pytest.mark.timeout(300)
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from conftest import aws_context
-
 from jupyter_sagerun.runs.environment import EnvironmentSetter, problems
+from testkit.config import aws_context
 
 WANTED = {"packageConfig": {"packageManager": "UV", "packageSpecification": "pandas==2.2.3"}}
 

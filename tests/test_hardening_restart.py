@@ -22,11 +22,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Api, sagerun_config, wait_for, write_notebook
 from traitlets.config import Config
 
 from jupyter_sagerun.local.discovery import RunningBackend, lock_is_held, read_info
+from testkit.config import sagerun_config
+from testkit.notebooks import write_notebook
 from testkit.processes import stop_backend
+from testkit.rest import Api
+from testkit.waiting import wait_for
 
 pytestmark = pytest.mark.timeout(180)
 

@@ -11,9 +11,12 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from conftest import Api, wait_for, write_notebook
 from openapi_spec_validator import validate as validate_spec
 from test_auth import methods, sagerun_routes
+
+from testkit.notebooks import write_notebook
+from testkit.rest import Api
+from testkit.waiting import wait_for
 
 pytestmark = pytest.mark.timeout(90)
 

@@ -7,8 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Api, sagerun_config
 from traitlets.config import Config
+
+from testkit.config import sagerun_config
+from testkit.rest import Api
 
 pytestmark = pytest.mark.timeout(60)
 

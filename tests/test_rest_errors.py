@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Api, sagerun_config, token, write_notebook
 from traitlets.config import Config
 
 from jupyter_sagerun.aws.datazone import DataZoneGateway
 from jupyter_sagerun.local import LocalBackend
 from jupyter_sagerun.local.discovery import read_info
+from testkit.config import sagerun_config
+from testkit.notebooks import write_notebook
+from testkit.rest import Api, token
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -9,13 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Api, printed, token, wait_for, write_notebook
 
 from jupyter_sagerun.aws.datazone import DataZoneGateway
 from jupyter_sagerun.core.errors import SageRunError
 from jupyter_sagerun.local import LocalBackend
 from jupyter_sagerun.runs.context import RunContext
 from jupyter_sagerun.runs.sync import NotebookSyncer
+from testkit.notebooks import printed, write_notebook
+from testkit.rest import Api, token
+from testkit.waiting import wait_for
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -7,9 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import Api, backend_runs, count_versions, s3_client, write_notebook
 
 from jupyter_sagerun.local import LocalBackend
+from testkit.local import backend_runs
+from testkit.notebooks import write_notebook
+from testkit.rest import Api
+from testkit.s3 import count_versions, s3_client
 
 pytestmark = pytest.mark.timeout(60)
 

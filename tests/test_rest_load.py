@@ -18,9 +18,9 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from conftest import write_notebook
 
 from testkit.clients import backend_run_ids, concurrent_posts, rest_run_ids
+from testkit.notebooks import write_notebook
 from testkit.server import Server, jupyter_server
 from testkit.stats import summary_ms
 

@@ -13,11 +13,13 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import Api, released_within, token, wait_for, write_notebook
 
 from jupyter_sagerun.core.polling import poll_until
 from jupyter_sagerun.local.discovery import RunningBackend, lock_is_held, read_info
 from jupyter_sagerun.server.backend_process import DETACHED_IDLE_TIMEOUT
+from testkit.notebooks import write_notebook
+from testkit.rest import Api, token
+from testkit.waiting import released_within, wait_for
 
 pytestmark = pytest.mark.timeout(120)
 

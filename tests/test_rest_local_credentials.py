@@ -7,9 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Api, token, write_notebook
 
 from jupyter_sagerun.local import LocalBackend
+from testkit.notebooks import write_notebook
+from testkit.rest import Api, token
 
 pytestmark = pytest.mark.timeout(60)
 

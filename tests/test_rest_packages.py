@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Api, run_printed, token, wait_for, write_notebook
 
 from jupyter_sagerun.local import LocalBackend
+from testkit.notebooks import run_printed, write_notebook
+from testkit.rest import Api, token
+from testkit.waiting import wait_for
 from testkit.wheelkit import make_wheel
 
 pytestmark = pytest.mark.timeout(240)

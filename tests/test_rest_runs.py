@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Api, token, wait_for, write_notebook
 
 from jupyter_sagerun.local import LocalBackend
+from testkit.notebooks import write_notebook
+from testkit.rest import Api, token
+from testkit.waiting import wait_for
 
 pytestmark = pytest.mark.timeout(120)
 

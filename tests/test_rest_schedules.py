@@ -12,7 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Api, wait_for, write_notebook
+
+from testkit.notebooks import write_notebook
+from testkit.rest import Api
+from testkit.waiting import wait_for
 
 pytestmark = pytest.mark.timeout(120)
 

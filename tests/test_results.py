@@ -12,13 +12,16 @@ from typing import Any
 
 import nbformat
 import pytest
-from conftest import Api, aws_context, wait_for, write_notebook
 
 from jupyter_sagerun.cli.output import written
 from jupyter_sagerun.core import rendering
 from jupyter_sagerun.core.errors import SageRunError
 from jupyter_sagerun.runs.service import RunService
 from jupyter_sagerun.runs.sync import NotebookSyncer
+from testkit.config import aws_context
+from testkit.notebooks import write_notebook
+from testkit.rest import Api
+from testkit.waiting import wait_for
 
 pytestmark = pytest.mark.timeout(120)
 

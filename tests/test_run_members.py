@@ -15,13 +15,14 @@ from typing import Any
 import pytest
 import yaml
 from botocore.model import ListShape, MapShape, Shape, StructureShape
-from local.localkit import Local, notebook
 
 from jupyter_sagerun.aws.datazone_model import service_model
 from jupyter_sagerun.core import run_members
 from jupyter_sagerun.core.runjson import run_json
 from jupyter_sagerun.local import LocalBackend
 from jupyter_sagerun.runs.models import StartRunBody
+from testkit.local import Local
+from testkit.notebooks import notebook_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -137,7 +138,7 @@ def paused(tmp_path: Path) -> Iterator[Local]:
 
 def test_the_local_backend_keeps_every_setting_it_is_given(paused: Local) -> None:
     assert tuple(SETTINGS) == run_members.START_SETTINGS
-    notebook_id = paused.import_notebook(notebook("1"))
+    notebook_id = paused.import_notebook(notebook_bytes("1"))
     started = paused.start_run(notebook_id, **SETTINGS)
     expected = {run_members.STORED_AS[name]: value for name, value in SETTINGS.items()}
     for answer in (started, paused.get_run(started["id"])):

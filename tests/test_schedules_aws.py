@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from botocore.stub import Stubber
-from conftest import aws_context, write_notebook
 
 from jupyter_sagerun.aws.datazone import DataZoneGateway
 from jupyter_sagerun.aws.scheduler import SchedulerGateway
@@ -24,6 +23,8 @@ from jupyter_sagerun.runs.schedule_models import ScheduleRequest
 from jupyter_sagerun.runs.schedule_role import RoleChoice
 from jupyter_sagerun.runs.schedules import ScheduleService
 from jupyter_sagerun.runs.workspace import Workspace
+from testkit.config import aws_context
+from testkit.notebooks import write_notebook
 
 ROLE = "arn:aws:iam::123456789012:role/sagerun-scheduler"
 TARGET_ARN = "arn:aws:scheduler:::aws-sdk:datazone:startNotebookRun"

@@ -40,7 +40,6 @@ from typing import Any
 import pytest
 import requests
 import schemathesis
-from conftest import write_notebook
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import (
@@ -59,6 +58,7 @@ from schemathesis.openapi.checks import (
     UndefinedStatusCode,
 )
 
+from testkit.notebooks import write_notebook
 from testkit.server import jupyter_server
 
 pytestmark = pytest.mark.timeout(300)

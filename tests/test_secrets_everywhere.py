@@ -46,10 +46,10 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import write_notebook
 
 from jupyter_sagerun.core.credentials import Credentials
 from jupyter_sagerun.local.sigv4 import sign
+from testkit.notebooks import write_notebook
 from testkit.processes import free_port, kill_group
 from testkit.server import server_command
 

@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TERMINAL, write_notebook
 
 from jupyter_sagerun.core.polling import poll_until
 from jupyter_sagerun.local import processes
 from jupyter_sagerun.local.discovery import RunningBackend, read_info
+from testkit.notebooks import write_notebook
 from testkit.server import Server, jupyter_server
+from testkit.waiting import TERMINAL
 
 pytestmark = pytest.mark.timeout(240)
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import aws_context, write_notebook
 
 from jupyter_sagerun.core.errors import SageRunError
 from jupyter_sagerun.core.runjson import iso, run_json
@@ -17,6 +16,8 @@ from jupyter_sagerun.runs.context import RunContext
 from jupyter_sagerun.runs.models import ListRunsQuery, StartRunBody
 from jupyter_sagerun.runs.service import RunService
 from jupyter_sagerun.runs.sync import NotebookSyncer
+from testkit.config import aws_context
+from testkit.notebooks import write_notebook
 
 NOW = datetime(2026, 11, 26, 23, 40, tzinfo=timezone.utc)
 

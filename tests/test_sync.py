@@ -9,22 +9,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import (
-    Api,
-    aws_context,
-    count_versions,
-    run_printed,
-    s3_client,
-    token,
-    wait_for,
-    write_notebook,
-)
 
 from jupyter_sagerun.core.errors import SageRunError
 from jupyter_sagerun.core.target import AwsTarget
 from jupyter_sagerun.local import LocalBackend
 from jupyter_sagerun.runs.context import RunContext
 from jupyter_sagerun.runs.sync import NotebookSyncer
+from testkit.config import aws_context
+from testkit.notebooks import run_printed, write_notebook
+from testkit.rest import Api, token
+from testkit.s3 import count_versions, s3_client
+from testkit.waiting import wait_for
 
 pytestmark = pytest.mark.timeout(90)
 

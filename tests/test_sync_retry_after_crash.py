@@ -19,12 +19,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Api, s3_client, write_notebook
 
 from jupyter_sagerun.core.polling import poll_until
 from jupyter_sagerun.local import LocalBackend
 from jupyter_sagerun.local.discovery import RunningBackend, read_info
 from jupyter_sagerun.local.sigv4 import sign
+from testkit.notebooks import write_notebook
+from testkit.rest import Api
+from testkit.s3 import s3_client
 
 pytestmark = pytest.mark.timeout(240)
 

@@ -7,11 +7,11 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from conftest import write_notebook
 
 from jupyter_sagerun.core.errors import SageRunError
 from jupyter_sagerun.runs import workspace as workspace_module
 from jupyter_sagerun.runs.workspace import Workspace
+from testkit.notebooks import write_notebook
 
 
 def _write(path: Path, source: str) -> bytes:

@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from jupyter_sagerun.local import LocalBackend
-
-from .localkit import Local
+from testkit.local import Local
 
 
 @pytest.fixture

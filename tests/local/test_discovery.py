@@ -19,8 +19,7 @@ from jupyter_sagerun.local.discovery import (
     read_info,
     write_info,
 )
-
-from .localkit import Local
+from testkit.local import Local
 
 
 def test_a_started_backend_publishes_where_it_listens(

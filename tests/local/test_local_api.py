@@ -15,8 +15,8 @@ from traitlets.config import Application
 from jupyter_sagerun.aws.validation import service_model
 from jupyter_sagerun.local import LocalBackend, protocol
 from jupyter_sagerun.local.app import LocalBackendApp
-
-from .localkit import DOMAIN, PROJECT, Local, notebook
+from testkit.local import DOMAIN, PROJECT, Local
+from testkit.notebooks import notebook_bytes
 
 
 def raw(local: Local, method: str, path: str, body: Any = None) -> tuple[int, Any, dict[str, Any]]:
@@ -70,7 +70,7 @@ def test_unknown_ids_are_not_found(paused: Local) -> None:
 
 
 def test_data_is_scoped_by_domain_and_project(paused: Local) -> None:
-    notebook_id = paused.import_notebook(notebook("1"))
+    notebook_id = paused.import_notebook(notebook_bytes("1"))
     run = paused.start_run(notebook_id)
     with pytest.raises(ClientError) as info:
         paused.dz.get_notebook_run(domainIdentifier="dzd_other", identifier=run["id"])
@@ -84,7 +84,7 @@ def test_data_is_scoped_by_domain_and_project(paused: Local) -> None:
 
 
 def test_validation_names_the_failing_fields(paused: Local) -> None:
-    notebook_id = paused.import_notebook(notebook("1"))
+    notebook_id = paused.import_notebook(notebook_bytes("1"))
     status, headers, body = raw(
         paused,
         "POST",
@@ -142,7 +142,7 @@ def test_validation_names_the_failing_fields(paused: Local) -> None:
 
 
 def test_the_same_client_token_gives_one_run(paused: Local) -> None:
-    notebook_id = paused.import_notebook(notebook("1"))
+    notebook_id = paused.import_notebook(notebook_bytes("1"))
     first = paused.start_run(notebook_id, clientToken="token-1", parameters={"a": "1"})
     second = paused.start_run(notebook_id, clientToken="token-1", parameters={"a": "1"})
     third = paused.start_run(notebook_id, clientToken="token-2")
@@ -156,8 +156,8 @@ def test_the_same_client_token_gives_one_run(paused: Local) -> None:
 
 
 def test_listing_follows_next_token_newest_first(paused: Local) -> None:
-    notebook_id = paused.import_notebook(notebook("1"))
-    other_id = paused.import_notebook(notebook("2"))
+    notebook_id = paused.import_notebook(notebook_bytes("1"))
+    other_id = paused.import_notebook(notebook_bytes("2"))
     started = [paused.start_run(notebook_id)["id"] for _ in range(53)]
     paused.start_run(other_id)
     paginator = paused.dz.get_paginator("list_notebook_runs")
@@ -197,7 +197,7 @@ def test_listing_follows_next_token_newest_first(paused: Local) -> None:
 
 
 def test_a_queued_run_stops_at_once(paused: Local) -> None:
-    notebook_id = paused.import_notebook(notebook("1"))
+    notebook_id = paused.import_notebook(notebook_bytes("1"))
     run = paused.start_run(notebook_id)
     stopped = paused.dz.stop_notebook_run(domainIdentifier=DOMAIN, identifier=run["id"])
     assert stopped["status"] == "STOPPED"
@@ -205,7 +205,7 @@ def test_a_queued_run_stops_at_once(paused: Local) -> None:
 
 
 def test_run_settings_are_kept(paused: Local) -> None:
-    notebook_id = paused.import_notebook(notebook("1"))
+    notebook_id = paused.import_notebook(notebook_bytes("1"))
     settings: dict[str, Any] = {
         "computeConfiguration": {"instanceType": "ml.m5.large"},
         "networkConfiguration": {
@@ -231,14 +231,14 @@ def test_run_settings_are_kept(paused: Local) -> None:
 
 
 def test_imports_syncs_and_their_failures(paused: Local) -> None:
-    notebook_id = paused.import_notebook(notebook("print('v1')"), name="first.ipynb")
+    notebook_id = paused.import_notebook(notebook_bytes("print('v1')"), name="first.ipynb")
     content = paused.state_dir / "notebooks" / f"{notebook_id}.ipynb"
     assert "v1" in content.read_text()
     synced = paused.dz.start_notebook_sync(
         domainIdentifier=DOMAIN,
         owningProjectIdentifier=PROJECT,
         notebookId=notebook_id,
-        sourceLocation={"s3": paused.upload(notebook("print('v2')"))},
+        sourceLocation={"s3": paused.upload(notebook_bytes("print('v2')"))},
     )
     assert synced["notebookId"] == notebook_id
     assert paused.wait_notebook(notebook_id)["status"] == "ACTIVE"
@@ -265,7 +265,7 @@ def test_imports_syncs_and_their_failures(paused: Local) -> None:
     assert info.value.response["Error"]["Code"] == "ConflictException"
 
     # An import token makes one notebook.
-    uri = paused.upload(notebook("1"))
+    uri = paused.upload(notebook_bytes("1"))
     ids = {
         paused.dz.start_notebook_import(
             domainIdentifier=DOMAIN,
@@ -299,7 +299,7 @@ def test_imports_syncs_and_their_failures(paused: Local) -> None:
 
 
 def test_export_of_a_notebook_that_never_ran(paused: Local) -> None:
-    notebook_id = paused.import_notebook(notebook("print('plain')"))
+    notebook_id = paused.import_notebook(notebook_bytes("print('plain')"))
     for file_format in ("IPYNB", "PDF"):
         export = paused.dz.start_notebook_export(
             domainIdentifier=DOMAIN,
@@ -327,7 +327,7 @@ def test_export_of_a_notebook_that_never_ran(paused: Local) -> None:
 
 
 def test_concurrent_starts_with_repeated_tokens(paused: Local) -> None:
-    notebook_id = paused.import_notebook(notebook("1"))
+    notebook_id = paused.import_notebook(notebook_bytes("1"))
 
     def start(i: int) -> str:
         run = paused.start_run(notebook_id, clientToken=f"load-{i % 20}")

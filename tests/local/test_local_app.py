@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from jupyter_sagerun.local import processes
-
-from .localkit import DOMAIN, PROJECT, Local, gone, pid_file_notebook, wait_for_pid
+from testkit.local import DOMAIN, PROJECT, Local
+from testkit.notebooks import pid_file_notebook
+from testkit.waiting import gone, wait_for_pid
 
 REPO = Path(__file__).resolve().parents[2]
 

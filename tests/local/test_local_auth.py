@@ -27,8 +27,8 @@ from jupyter_sagerun.aws.validation import service_model
 from jupyter_sagerun.core.credentials import Credentials
 from jupyter_sagerun.local import protocol
 from jupyter_sagerun.local.sigv4 import sign
-
-from .localkit import DOMAIN, PROJECT, REGION, Local, notebook
+from testkit.local import DOMAIN, PROJECT, REGION, Local
+from testkit.notebooks import notebook_bytes
 
 BUCKET = "sagerun-local"
 # What each kind of bad request must get: (DataZone code, S3 code).
@@ -79,10 +79,10 @@ def _value(shape: Shape, name: str, known: dict[str, Any]) -> Any:
 def datazone_requests(local: Local) -> dict[str, tuple[str, str, bytes]]:
     """(method, url, body) of each operation the backend serves, serialized by botocore
     from the model, with ids that exist: a request that passed would act."""
-    notebook_id = local.import_notebook(notebook("1"))
+    notebook_id = local.import_notebook(notebook_bytes("1"))
     # DeleteNotebook's own: a notebook with no run (one with a run that has not ended
     # cannot be deleted, and the others' requests still need theirs).
-    spare_id = local.import_notebook(notebook("3"), name="spare.ipynb")
+    spare_id = local.import_notebook(notebook_bytes("3"), name="spare.ipynb")
     run_id = local.start_run(notebook_id)["id"]
     export = local.dz.start_notebook_export(
         domainIdentifier=DOMAIN,
@@ -112,7 +112,7 @@ def datazone_requests(local: Local) -> dict[str, tuple[str, str, bytes]]:
             if operation == "DeleteNotebook"
             else identifiers.get(kind, run_id),
             "name": "auth-probe.ipynb",
-            "sourceLocation": {"s3": local.upload(notebook("2"))},
+            "sourceLocation": {"s3": local.upload(notebook_bytes("2"))},
         }
         op_model = model.operation_model(operation)
         params = {
@@ -231,7 +231,7 @@ def s3_attempts(local: Local) -> dict[str, Callable[[Any], Any]]:
 
 
 def test_s3_refuses_what_is_not_signed_by_the_backend(paused: Local) -> None:
-    paused.upload(notebook("1"), "staging/auth-probe.ipynb")
+    paused.upload(notebook_bytes("1"), "staging/auth-probe.ipynb")
     before = state_counts(paused)
     once = {"retries": {"total_max_attempts": 1, "mode": "standard"}}
     impostor = Credentials.fresh()

@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .localkit import DOMAIN, PROJECT, Local, notebook
+from testkit.local import DOMAIN, PROJECT, Local
+from testkit.notebooks import notebook_bytes
 
 
 def aws(local: Local, tmp_path: Path, *args: str) -> dict[str, Any]:
@@ -50,7 +51,7 @@ def aws(local: Local, tmp_path: Path, *args: str) -> dict[str, Any]:
 
 
 def test_the_aws_cli_starts_follows_lists_and_stops_a_run(paused: Local, tmp_path: Path) -> None:
-    notebook_id = paused.import_notebook(notebook("1", parameters="alpha = 0"))
+    notebook_id = paused.import_notebook(notebook_bytes("1", parameters="alpha = 0"))
     common = ["--domain-identifier", DOMAIN]
     run = aws(
         paused,

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import json
 
-from .localkit import DOMAIN, PROJECT, Local, notebook
+from testkit.local import DOMAIN, PROJECT, Local
+from testkit.notebooks import notebook_bytes
 
 DEEP = 100_000
 
@@ -24,7 +25,7 @@ def test_deeply_nested_json_is_400_naming_the_body(paused: Local) -> None:
 
 
 def test_a_lone_surrogate_in_a_parameter_is_a_field_error(paused: Local) -> None:
-    notebook_id = paused.import_notebook(notebook("x = 1"))
+    notebook_id = paused.import_notebook(notebook_bytes("x = 1"))
     raw = json.dumps(
         {
             "owningProjectIdentifier": PROJECT,

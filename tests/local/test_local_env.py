@@ -20,8 +20,8 @@ import pytest
 
 from jupyter_sagerun.local import processes
 from jupyter_sagerun.local.discovery import read_info
-
-from .localkit import DOMAIN, PROJECT, Local, cell_text, notebook
+from testkit.local import DOMAIN, PROJECT, Local
+from testkit.notebooks import cell_text, notebook_bytes
 
 REPO = Path(__file__).resolve().parents[2]
 EXPORTED = [
@@ -75,7 +75,7 @@ def parse_exports(text: str) -> dict[str, str]:
 def test_the_aws_cli_and_boto3_need_nothing_but_jupyter_sagerun_env(
     paused: Local, tmp_path: Path
 ) -> None:
-    notebook_id = paused.import_notebook(notebook("1"))
+    notebook_id = paused.import_notebook(notebook_bytes("1"))
     run_id = paused.start_run(notebook_id)["id"]
     env = clean_env(tmp_path)
     exports = parse_exports(sagerun_env(paused.state_dir, env))
@@ -84,7 +84,7 @@ def test_the_aws_cli_and_boto3_need_nothing_but_jupyter_sagerun_env(
     assert exports["AWS_SECRET_ACCESS_KEY"] == paused.credentials.secret_access_key
 
     source = tmp_path / "nb.ipynb"
-    source.write_bytes(notebook("print('from the cli')"))
+    source.write_bytes(notebook_bytes("print('from the cli')"))
     aws = f"{shlex.quote(sys.executable)} -m awscli"
     script = f"""
 set -eu
@@ -175,7 +175,7 @@ def test_the_state_directory_and_every_file_in_it_are_private(
     s3.put_object(
         Bucket="sagerun-local",
         Key="staging/modes.ipynb",
-        Body=notebook("print(alpha)", parameters="alpha = 0"),
+        Body=notebook_bytes("print(alpha)", parameters="alpha = 0"),
     )
     imported = dz.start_notebook_import(
         domainIdentifier=DOMAIN,
@@ -240,7 +240,7 @@ def test_a_run_never_sees_the_backends_credentials(
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", local.credentials.secret_access_key)
     monkeypatch.setenv("SAGERUN_TEST_INHERITED", "inherited-canary")
     notebook_id = local.import_notebook(
-        notebook("import json, os\nprint(json.dumps(dict(os.environ)))")
+        notebook_bytes("import json, os\nprint(json.dumps(dict(os.environ)))")
     )
     run = local.wait_run(local.start_run(notebook_id)["id"])
     assert run["status"] == "SUCCEEDED", run

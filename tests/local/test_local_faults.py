@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError, ConnectionClosedError, EndpointConnectionError
 
-from .localkit import DOMAIN, PROJECT, Local, notebook
+from testkit.local import DOMAIN, PROJECT, Local
+from testkit.notebooks import notebook_bytes
 
 ERRORS = [
     ("ValidationException", 400),
@@ -81,7 +82,7 @@ def test_a_fault_for_any_operation_and_clearing(paused: Local) -> None:
 
 
 def test_short_throttling_is_retried_into_one_run(paused: Local) -> None:
-    notebook_id = paused.import_notebook(notebook("1"))
+    notebook_id = paused.import_notebook(notebook_bytes("1"))
     client = paused.client(retries={"total_max_attempts": 3, "mode": "standard"})
     control(
         paused,
@@ -99,7 +100,7 @@ def test_short_throttling_is_retried_into_one_run(paused: Local) -> None:
 
 
 def test_long_throttling_starts_nothing(paused: Local) -> None:
-    notebook_id = paused.import_notebook(notebook("1"))
+    notebook_id = paused.import_notebook(notebook_bytes("1"))
     client = paused.client(retries={"total_max_attempts": 3, "mode": "standard"})
     control(
         paused,
@@ -128,7 +129,7 @@ def test_a_delay_delays_the_answer(paused: Local) -> None:
 
 
 def test_an_answer_dropped_after_commit_then_the_same_token(paused: Local) -> None:
-    notebook_id = paused.import_notebook(notebook("1"))
+    notebook_id = paused.import_notebook(notebook_bytes("1"))
     once = paused.client(retries={"total_max_attempts": 1, "mode": "standard"})
     control(
         paused, "POST", "/_local/faults", {"operation": "StartNotebookRun", "dropAfterCommit": True}

@@ -10,14 +10,14 @@ import uuid
 import pytest
 
 from jupyter_sagerun.core.results import run_result_uri
-
-from .localkit import DOMAIN, PROJECT, Local, cell_text, notebook
+from testkit.local import DOMAIN, PROJECT, Local
+from testkit.notebooks import cell_text, notebook_bytes
 
 pytestmark = pytest.mark.timeout(120)
 
 
 def test_a_token_is_scoped_to_its_project_and_bound_to_its_request(paused: Local) -> None:
-    first_nb = paused.import_notebook(notebook("x = 1"))
+    first_nb = paused.import_notebook(notebook_bytes("x = 1"))
     token = uuid.uuid4().hex
     first = paused.start_run(first_nb, clientToken=token, parameters={"a": "1"})
     # The same request again: the first answer, nothing started again.
@@ -27,7 +27,7 @@ def test_a_token_is_scoped_to_its_project_and_bound_to_its_request(paused: Local
     with pytest.raises(paused.dz.exceptions.ConflictException, match="clientToken"):
         paused.start_run(first_nb, clientToken=token, parameters={"a": "2"})
     # Another project's request with the same token is its own request.
-    upload = paused.upload(notebook("y = 2"))
+    upload = paused.upload(notebook_bytes("y = 2"))
     other_nb = paused.dz.start_notebook_import(
         domainIdentifier=DOMAIN,
         owningProjectIdentifier="other",
@@ -52,12 +52,12 @@ def test_a_token_is_scoped_to_its_project_and_bound_to_its_request(paused: Local
 
 
 def test_a_repeated_sync_is_answered_and_not_applied_again(paused: Local) -> None:
-    notebook_id = paused.import_notebook(notebook("x = 1"))
+    notebook_id = paused.import_notebook(notebook_bytes("x = 1"))
     request = {
         "domainIdentifier": DOMAIN,
         "owningProjectIdentifier": PROJECT,
         "notebookId": notebook_id,
-        "sourceLocation": {"s3": paused.upload(notebook("x = 2"))},
+        "sourceLocation": {"s3": paused.upload(notebook_bytes("x = 2"))},
         "clientToken": uuid.uuid4().hex,
     }
     paused.dz.start_notebook_sync(**request)
@@ -72,7 +72,7 @@ def test_a_repeated_sync_is_answered_and_not_applied_again(paused: Local) -> Non
 
 
 def test_imports_are_data_notebooks_and_can_be_deleted(paused: Local) -> None:
-    notebook_id = paused.import_notebook(notebook("x = 1"))
+    notebook_id = paused.import_notebook(notebook_bytes("x = 1"))
     got = paused.dz.get_notebook(domainIdentifier=DOMAIN, identifier=notebook_id)
     assert got["type"] == "DATA"
     listed = paused.dz.list_notebooks(
@@ -105,7 +105,7 @@ def test_the_tooling_environment_names_the_project_s3_path(paused: Local) -> Non
     env = paused.dz.get_environment(domainIdentifier=DOMAIN, identifier=envs[0]["id"])
     paths = [r["value"] for r in env["provisionedResources"] if r["name"] == "s3BucketPath"]
     assert paths and paths[0].startswith("s3://sagerun-local/")
-    nb = paused.import_notebook(notebook("x = 1"))
+    nb = paused.import_notebook(notebook_bytes("x = 1"))
     run = paused.get_run(paused.start_run(nb)["id"])
     assert run["storageConfiguration"]["projectS3Path"] == paths[0]
     other = paused.dz.list_environment_blueprints(domainIdentifier=DOMAIN, name="Nope")
@@ -121,7 +121,7 @@ def _s3_result(local: Local, run: dict[str, object]) -> dict[str, object]:
 
 
 def test_every_run_leaves_its_own_result_in_its_run_directory(local: Local) -> None:
-    nb = local.import_notebook(notebook("print(f'run {n}')", parameters="n = 0"))
+    nb = local.import_notebook(notebook_bytes("print(f'run {n}')", parameters="n = 0"))
     first = local.start_run(nb, parameters={"n": "1"})
     done_first = local.wait_run(first["id"])
     second = local.start_run(nb, parameters={"n": "2"})
@@ -134,7 +134,7 @@ def test_every_run_leaves_its_own_result_in_its_run_directory(local: Local) -> N
 
 
 def test_any_parameter_name_runs_and_reaches_the_environment(local: Local) -> None:
-    source = notebook(
+    source = notebook_bytes(
         "import os\n"
         "print('env', os.environ['SAGEMAKER_NOTEBOOK_PARAMETER_my-param'])\n"
         "print('var', alpha, os.environ['SAGEMAKER_NOTEBOOK_PARAMETER_alpha'])\n"

@@ -18,8 +18,8 @@ import pytest
 
 from jupyter_sagerun.core.polling import poll_until
 from jupyter_sagerun.local.discovery import RunningBackend, lock_is_held, read_info
-
-from .localkit import DOMAIN, PROJECT, Local, notebook
+from testkit.local import DOMAIN, PROJECT, Local
+from testkit.notebooks import notebook_bytes
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -113,7 +113,7 @@ def test_a_queued_run_keeps_it_then_it_stops(standalone: Callable[..., Standalon
     # timeout can end the backend between its start and the first DataZone request
     # on a loaded machine (building the two boto3 clients alone can take seconds).
     app = standalone("--idle-timeout=5", "--max-concurrent-runs=0")
-    notebook_id = app.local.import_notebook(notebook("x = 1"))
+    notebook_id = app.local.import_notebook(notebook_bytes("x = 1"))
     run = app.local.start_run(notebook_id)
     assert run["status"] == "QUEUED"
     # Well past the timeout (and its check, every timeout/4) without a request: the
@@ -130,7 +130,7 @@ def test_a_running_run_keeps_it_until_it_ends(
     standalone: Callable[..., Standalone], make_local: Callable[..., Local]
 ) -> None:
     app = standalone("--idle-timeout=3")  # 3 s: see the queued-run test
-    notebook_id = app.local.import_notebook(notebook("import time\ntime.sleep(6)"))
+    notebook_id = app.local.import_notebook(notebook_bytes("import time\ntime.sleep(6)"))
     started = time.monotonic()
     run = app.local.start_run(notebook_id)
     # No request from here on: only the run keeps the backend.

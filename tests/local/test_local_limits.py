@@ -24,8 +24,8 @@ from jupyter_sagerun.local.limits import (
     model_body_bound,
 )
 from jupyter_sagerun.local.sigv4 import sign
+from testkit.local import DOMAIN, PROJECT, REGION, Local
 
-from .localkit import DOMAIN, PROJECT, REGION, Local
 from .test_local_idle import Standalone
 
 pytestmark = pytest.mark.timeout(180)

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from testkit.local import DOMAIN, Local
+from testkit.notebooks import cell_text, notebook_bytes
 from testkit.wheelkit import make_wheel
-
-from .localkit import DOMAIN, Local, cell_text, notebook
 
 IMPORTS_IT = "import sagerun_probe_pkg, sys\nprint('probe', sagerun_probe_pkg.VALUE, sys.prefix)"
 TRIES_IT = """
@@ -47,7 +47,7 @@ def test_a_wheel_in_the_specification_is_imported_and_a_run_without_it_does_not_
     local: Local, tmp_path: Path
 ) -> None:
     wheel = _wheel(tmp_path)
-    with_it = local.import_notebook(notebook(IMPORTS_IT))
+    with_it = local.import_notebook(notebook_bytes(IMPORTS_IT))
     answer = _configure(local, with_it, f"# the probe\n{wheel}\n", imageVersion="2.9")
     assert answer["environmentConfiguration"]["imageVersion"] == "2.9"
     got = local.dz.get_notebook(domainIdentifier=DOMAIN, identifier=with_it)
@@ -66,7 +66,7 @@ def test_a_wheel_in_the_specification_is_imported_and_a_run_without_it_does_not_
     assert str(local.state_dir / "environments") in text
     assert done["environmentConfiguration"] == got["environmentConfiguration"]
 
-    without = local.import_notebook(notebook(TRIES_IT))
+    without = local.import_notebook(notebook_bytes(TRIES_IT))
     plain = local.wait_run(local.start_run(without)["id"])
     assert plain["status"] == "SUCCEEDED", plain.get("error")
     assert "probe absent" in cell_text(local.output(plain["id"]))
@@ -79,7 +79,7 @@ def test_the_same_specification_is_built_once_even_for_concurrent_runs(
 ) -> None:
     local = make_local(max_concurrent_runs=2)
     spec = f"{_wheel(tmp_path)}\n"
-    first, second = (local.import_notebook(notebook(IMPORTS_IT)) for _ in range(2))
+    first, second = (local.import_notebook(notebook_bytes(IMPORTS_IT)) for _ in range(2))
     for notebook_id in (first, second):
         _configure(local, notebook_id, spec)
     runs: list[dict[str, Any]] = []
@@ -108,7 +108,7 @@ def test_a_specification_that_cannot_be_installed_fails_the_run_naming_the_packa
 ) -> None:
     # Its dependency exists nowhere on this machine, and no index is asked.
     wheel = _wheel(tmp_path, "sagerun_needy_pkg", requires=["sagerun-missing-dep>=1"])
-    notebook_id = local.import_notebook(notebook("print('never runs')"))
+    notebook_id = local.import_notebook(notebook_bytes("print('never runs')"))
     _configure(local, notebook_id, str(wheel))
     run = local.start_run(notebook_id, parameters={"secret": "canary-b1d2"})
     done = local.wait_run(run["id"], timeout=120)
@@ -127,7 +127,7 @@ def test_a_specification_that_cannot_be_installed_fails_the_run_naming_the_packa
 
 
 def test_a_run_keeps_the_packages_it_was_started_with(paused: Local) -> None:
-    notebook_id = paused.import_notebook(notebook("1"))
+    notebook_id = paused.import_notebook(notebook_bytes("1"))
     _configure(paused, notebook_id, "one==1")
     first = paused.start_run(notebook_id)
     _configure(paused, notebook_id, "two==2")
@@ -143,7 +143,7 @@ def test_environments_beyond_the_maximum_are_evicted_least_recently_used_first(
     local = make_local(max_environments=1)
     wheels = [make_wheel(tmp_path / "w", f"sagerun_evict_{i}", f"VALUE = {i}\n") for i in range(2)]
     for wheel in wheels:
-        notebook_id = local.import_notebook(notebook("1"))
+        notebook_id = local.import_notebook(notebook_bytes("1"))
         _configure(local, notebook_id, str(wheel))
         done = local.wait_run(local.start_run(notebook_id)["id"], timeout=120)
         assert done["status"] == "SUCCEEDED", done.get("error")

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from testkit.local import DOMAIN, Local
+from testkit.notebooks import notebook_bytes
 from testkit.wheelkit import make_wheel
-
-from .localkit import DOMAIN, Local, notebook
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -43,7 +43,7 @@ def test_no_file_of_the_state_is_open_to_others_after_a_run_with_packages(
 ) -> None:
     local: Local = make_local()  # type: ignore[operator]
     wheel = make_wheel(tmp_path / "wheels", "sagerun_probe_pkg", "VALUE = 'private'\n")
-    notebook_id = local.import_notebook(notebook("import sagerun_probe_pkg"))
+    notebook_id = local.import_notebook(notebook_bytes("import sagerun_probe_pkg"))
     local.dz.update_notebook(
         domainIdentifier=DOMAIN,
         identifier=notebook_id,

@@ -14,17 +14,9 @@ import pytest
 
 from jupyter_sagerun.core.model_defaults import DEFAULT_RUN_TIMEOUT_MINUTES
 from jupyter_sagerun.local import processes, runner
-
-from .localkit import (
-    DOMAIN,
-    PROJECT,
-    Local,
-    cell_text,
-    gone,
-    notebook,
-    pid_file_notebook,
-    wait_for_pid,
-)
+from testkit.local import DOMAIN, PROJECT, Local
+from testkit.notebooks import cell_text, notebook_bytes, pid_file_notebook
+from testkit.waiting import gone, wait_for_pid
 
 CANARY = "canary-7f3a9c1e"
 SHOW = """
@@ -41,7 +33,7 @@ def test_parameters_reach_the_notebook_decoded_and_as_environment(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     notebook_id = local.import_notebook(
-        notebook(SHOW, parameters="count = 0\nlabel = 'x'\nsecret = ''")
+        notebook_bytes(SHOW, parameters="count = 0\nlabel = 'x'\nsecret = ''")
     )
     begun = time.monotonic()
     run = local.start_run(
@@ -93,7 +85,7 @@ def test_parameters_reach_the_notebook_decoded_and_as_environment(
 
 
 def test_a_failing_notebook_ends_failed_with_the_exception(local: Local) -> None:
-    notebook_id = local.import_notebook(notebook("raise ValueError('boom')"))
+    notebook_id = local.import_notebook(notebook_bytes("raise ValueError('boom')"))
     done = local.wait_run(local.start_run(notebook_id)["id"])
     assert done["status"] == "FAILED"
     assert "ValueError" in done["error"]["message"]
@@ -124,7 +116,7 @@ def test_stop_kills_the_runner_and_its_kernel(local: Local, tmp_path: Path) -> N
 
 def test_a_run_past_its_timeout_fails(local: Local) -> None:
     # seconds_per_minute=0.05: 60 minutes are 3 seconds.
-    notebook_id = local.import_notebook(notebook("import time; time.sleep(120)"))
+    notebook_id = local.import_notebook(notebook_bytes("import time; time.sleep(120)"))
     begun = time.monotonic()
     run = local.start_run(notebook_id, timeoutConfiguration={"runTimeoutInMinutes": 60})
     done = local.wait_run(run["id"], timeout=20)
@@ -135,7 +127,7 @@ def test_a_run_past_its_timeout_fails(local: Local) -> None:
 
 def test_runs_beyond_the_limit_wait_queued(make_local: Callable[..., Local]) -> None:
     local = make_local(max_concurrent_runs=1)
-    notebook_id = local.import_notebook(notebook("import time; time.sleep(0.5)"))
+    notebook_id = local.import_notebook(notebook_bytes("import time; time.sleep(0.5)"))
     first = local.start_run(notebook_id)
     second = local.start_run(notebook_id)
     local.wait_run(first["id"], lambda r: r["status"] == "RUNNING")
@@ -190,7 +182,7 @@ def test_the_runner_decodes_values_and_falls_back_to_python3() -> None:
 
 
 def test_a_run_that_names_no_timeout_gets_the_documented_default(paused: Local) -> None:
-    notebook_id = paused.import_notebook(notebook("x = 1"))
+    notebook_id = paused.import_notebook(notebook_bytes("x = 1"))
     run = paused.start_run(notebook_id)
     got = paused.get_run(run["id"])
     assert got["timeoutConfiguration"]["runTimeoutInMinutes"] == DEFAULT_RUN_TIMEOUT_MINUTES

@@ -18,8 +18,8 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials as BotoCredentials
 
 from jupyter_sagerun.local.limits import MAX_S3_OBJECT
+from testkit.local import REGION, Local
 
-from .localkit import REGION, Local
 from .test_local_auth import twenty_minutes_ago
 
 BUCKET = "sagerun-local"

@@ -18,8 +18,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from jupyter_sagerun.aws.scheduler_model import START_NOTEBOOK_RUN_ARN
-
-from .localkit import DOMAIN, PROJECT, REGION, Local, notebook
+from testkit.local import DOMAIN, PROJECT, REGION, Local
+from testkit.notebooks import notebook_bytes
 
 ROLE = "arn:aws:iam::000000000000:role/sagerun-local-scheduler"
 
@@ -86,7 +86,7 @@ def error_of(call: Callable[[], Any]) -> dict[str, Any]:
 
 
 def test_an_at_schedule_fires_a_scheduled_run_that_papermill_finishes(local: Local) -> None:
-    notebook_id = local.import_notebook(notebook("print(alpha * 2)", parameters="alpha = 1"))
+    notebook_id = local.import_notebook(notebook_bytes("print(alpha * 2)", parameters="alpha = 1"))
     client = scheduler(local)
     expression, due = at_in(2, "Europe/Berlin")
     arn = client.create_schedule(
@@ -130,7 +130,7 @@ def test_a_rate_schedule_fires_again_and_each_firing_is_its_own_run(
 ) -> None:
     # seconds_per_minute 1: rate(1 minute) fires every second.
     local = make_local(seconds_per_minute=1.0, max_concurrent_runs=0)
-    notebook_id = local.import_notebook(notebook("1"))
+    notebook_id = local.import_notebook(notebook_bytes("1"))
     client = scheduler(local)
     client.create_schedule(
         Name="every-minute",
@@ -164,7 +164,7 @@ def test_a_restart_between_firings_loses_nothing_and_fires_each_time_once(
     state = tmp_path / "restarted"
     # rate(1 minute) every 2 s.
     first = make_local(state_dir=state, seconds_per_minute=2.0, max_concurrent_runs=0)
-    notebook_id = first.import_notebook(notebook("1"))
+    notebook_id = first.import_notebook(notebook_bytes("1"))
     scheduler(first).create_schedule(
         Name="survivor",
         ScheduleExpression="rate(1 minute)",
@@ -193,7 +193,7 @@ def test_a_firing_due_while_the_backend_was_down_is_not_replayed(
 ) -> None:
     state = tmp_path / "down"
     first = make_local(state_dir=state, max_concurrent_runs=0)
-    notebook_id = first.import_notebook(notebook("1"))
+    notebook_id = first.import_notebook(notebook_bytes("1"))
     expression, due = at_in(2)
     scheduler(first).create_schedule(
         Name="missed",
@@ -211,7 +211,7 @@ def test_a_firing_due_while_the_backend_was_down_is_not_replayed(
 
 
 def test_bad_schedules_are_refused_naming_what_is_wrong(paused: Local) -> None:
-    notebook_id = paused.import_notebook(notebook("1"))
+    notebook_id = paused.import_notebook(notebook_bytes("1"))
     client = scheduler(paused)
 
     def create(**overrides: Any) -> dict[str, Any]:
@@ -245,7 +245,7 @@ def test_bad_schedules_are_refused_naming_what_is_wrong(paused: Local) -> None:
 
 
 def test_groups_are_created_listed_and_hold_their_own_schedules(paused: Local) -> None:
-    notebook_id = paused.import_notebook(notebook("1"))
+    notebook_id = paused.import_notebook(notebook_bytes("1"))
     client = scheduler(paused)
     client.create_schedule_group(Name="sagerun-project-a")
     taken = error_of(lambda: client.create_schedule_group(Name="sagerun-project-a"))
@@ -294,7 +294,7 @@ def test_the_aws_cli_creates_a_schedule_through_sagerun_env(
 ) -> None:
     # rate(1 minute) fires 2 s after its creation, however long the CLI takes to start.
     local = make_local(seconds_per_minute=2.0)
-    notebook_id = local.import_notebook(notebook("1"))
+    notebook_id = local.import_notebook(notebook_bytes("1"))
     expression = "rate(1 minute)"
     script = (
         f'eval "$(jupyter sagerun env --state-dir={local.state_dir})" && '
@@ -326,7 +326,7 @@ def test_an_enabled_schedule_keeps_the_backend_from_idling_out(
     import threading
 
     local = make_local(idle_timeout=1.0, max_concurrent_runs=0)
-    notebook_id = local.import_notebook(notebook("1"))
+    notebook_id = local.import_notebook(notebook_bytes("1"))
     client = scheduler(local)
     args: dict[str, Any] = {
         "Name": "keeper",
@@ -347,7 +347,7 @@ def test_an_enabled_schedule_keeps_the_backend_from_idling_out(
 def test_a_one_time_schedule_with_delete_after_completion_is_gone_after_firing(
     paused: Local,
 ) -> None:
-    notebook_id = paused.import_notebook(notebook("1"))
+    notebook_id = paused.import_notebook(notebook_bytes("1"))
     client = scheduler(paused)
     expression, _ = at_in(2)
     client.create_schedule(

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from jupyter_sagerun.local import processes
 from jupyter_sagerun.local.store import TokenScope, now
-
-from .localkit import DOMAIN, PROJECT, Local, cell_text, gone, notebook
+from testkit.local import DOMAIN, PROJECT, Local
+from testkit.notebooks import cell_text, notebook_bytes
+from testkit.waiting import gone
 
 FIRST = """
 import json, os, pathlib
@@ -60,7 +61,7 @@ def _lines(text: str) -> dict[str, str]:
 
 def test_a_run_sees_nothing_of_the_run_before_it(make_local: Callable[..., Local]) -> None:
     local = make_local(max_concurrent_runs=1, warm_runners=1)
-    first_id = local.import_notebook(notebook(FIRST))
+    first_id = local.import_notebook(notebook_bytes(FIRST))
     first = local.start_run(first_id, parameters={"a": "first"})
     done = local.wait_run(first["id"])
     assert done["status"] == "SUCCEEDED", done.get("error")
@@ -72,7 +73,7 @@ def test_a_run_sees_nothing_of_the_run_before_it(make_local: Callable[..., Local
     _wait_for("its kernel", lambda: _kernel_of(warm_pid) is not None)
     kernel_pid = _kernel_of(warm_pid)
 
-    second_id = local.import_notebook(notebook(SECOND), name="second.ipynb")
+    second_id = local.import_notebook(notebook_bytes(SECOND), name="second.ipynb")
     second = local.start_run(second_id, parameters={"b": "second"})
     done = local.wait_run(second["id"])
     assert done["status"] == "SUCCEEDED", done.get("error")
@@ -95,7 +96,7 @@ def test_the_warm_pool_is_bounded_and_let_go_when_idle(make_local: Callable[...,
     local = make_local(max_concurrent_runs=1, warm_runners=3, warm_runner_idle_timeout=5)
     # Before any run, an idle backend holds no warm runner.
     assert _warm_pids(local) == []
-    notebook_id = local.import_notebook(notebook("1 + 1"))
+    notebook_id = local.import_notebook(notebook_bytes("1 + 1"))
     run = local.start_run(notebook_id)
     _wait_for("a warm runner", lambda: len(_warm_pids(local)) >= 1)
     # Three asked for, but no more than max_concurrent_runs.
@@ -125,7 +126,7 @@ def test_the_kernel_works_outside_the_state_directory(local: Local) -> None:
         " if (p / 'backend.json').exists()])"
     )
     for attempt in range(2):  # a cold runner first, then a warm one
-        notebook_id = local.import_notebook(notebook(source), name=f"cwd{attempt}.ipynb")
+        notebook_id = local.import_notebook(notebook_bytes(source), name=f"cwd{attempt}.ipynb")
         run = local.start_run(notebook_id)
         done = local.wait_run(run["id"])
         assert done["status"] == "SUCCEEDED", done.get("error")
@@ -139,7 +140,7 @@ def test_the_kernel_works_outside_the_state_directory(local: Local) -> None:
 
 def test_twenty_runs_at_once_each_run_once(make_local: Callable[..., Local]) -> None:
     local = make_local(max_concurrent_runs=2)
-    notebook_id = local.import_notebook(notebook("print('result', n)", parameters="n = -1"))
+    notebook_id = local.import_notebook(notebook_bytes("print('result', n)", parameters="n = -1"))
     runs = [local.start_run(notebook_id, parameters={"n": str(i)}) for i in range(20)]
     ids = [run["id"] for run in runs]
     assert len(set(ids)) == 20
@@ -159,7 +160,7 @@ def test_a_run_that_cannot_be_launched_ends_failed_with_its_reason(
     make_local: Callable[..., Local],
 ) -> None:
     local = make_local(max_concurrent_runs=0)
-    notebook_id = local.import_notebook(notebook("1 + 1"))
+    notebook_id = local.import_notebook(notebook_bytes("1 + 1"))
     lost = local.start_run(notebook_id)
     # Its folder is gone before the scheduler launches it: the launch itself fails.
     shutil.rmtree(local.state_dir / "runs" / lost["id"])

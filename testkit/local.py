@@ -1,8 +1,7 @@
-"""Helpers for the local backend's tests: clients, notebooks, waiting.
-
-A module of its own (not conftest) so that the tests import it by a name no other
-test directory uses.
-"""
+"""Clients of a local backend as its own tests use them: boto3 DataZone and S3 and
+plain signed HTTP, pointed at a backend started in the test's process or in another one,
+with the local backend's fixed domain, project and region; and runs counted in a
+backend's own state."""
 
 from __future__ import annotations
 
@@ -17,22 +16,17 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
-from conftest import notebook_bytes
 
 from jupyter_sagerun.core.credentials import Credentials
-from jupyter_sagerun.local import LocalBackend, processes
+from jupyter_sagerun.local import LocalBackend
 from jupyter_sagerun.local.discovery import read_info
 from jupyter_sagerun.local.sigv4 import sign
+
+from .waiting import TERMINAL
 
 DOMAIN = "dzd_local"
 PROJECT = "local"
 REGION = "us-east-1"
-TERMINAL = {"SUCCEEDED", "FAILED", "STOPPED"}
-
-
-# tests/conftest.py's notebook builder (``conftest`` is the top-level one: this
-# package's own conftest is ``local.conftest``).
-notebook = notebook_bytes
 
 
 class Local:
@@ -179,37 +173,7 @@ class Local:
         return data
 
 
-def cell_text(output_nb: dict[str, Any]) -> str:
-    """Everything the executed cells printed or returned."""
-    parts = []
-    for cell in output_nb["cells"]:
-        for out in cell.get("outputs", []):
-            text = out.get("text") or out.get("data", {}).get("text/plain") or ""
-            parts.append("".join(text) if isinstance(text, list) else text)
-    return "\n".join(parts)
-
-
-def pid_file_notebook(seconds: int) -> bytes:
-    return notebook(
-        "import os, pathlib, time\n"
-        "pathlib.Path(pidfile).write_text(str(os.getpid()))\n"
-        f"time.sleep({seconds})",
-        parameters="pidfile = ''",
-    )
-
-
-def wait_for_pid(path: Path, timeout: float = 30) -> int:
-    deadline = time.monotonic() + timeout
-    while not (path.exists() and path.read_text()):
-        assert time.monotonic() < deadline, "the kernel never wrote its pid"
-        time.sleep(0.1)
-    return int(path.read_text())
-
-
-def gone(pid: int, timeout: float = 5) -> bool:
-    deadline = time.monotonic() + timeout
-    while processes.alive(pid):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
+def backend_runs(backend: LocalBackend) -> int:
+    """Runs the local backend holds, counted in its own state (no REST in between)."""
+    runs = Path(backend.state_dir) / "runs"
+    return len(list(runs.iterdir())) if runs.is_dir() else 0
