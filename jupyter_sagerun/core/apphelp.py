@@ -15,6 +15,7 @@ import textwrap
 from collections.abc import Mapping
 from typing import Any
 
+from traitlets import HasTraits
 from traitlets.config import Application
 
 HELP_ALL = "--help-all lists every configurable option (c.CLASS.NAME), in traitlets' format."
@@ -31,7 +32,7 @@ def _trait_help(app: Application, target: str) -> str:
     class_name, _, trait_name = target.rpartition(".")
     for cls in [type(app), *app.classes]:
         for klass in cls.mro():
-            if klass.__name__ == class_name:
+            if klass.__name__ == class_name and issubclass(klass, HasTraits):
                 trait = klass.class_traits().get(trait_name)
                 if trait is not None:
                     first = (trait.help or "").strip().split("\n\n")[0]
