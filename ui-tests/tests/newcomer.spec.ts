@@ -53,3 +53,43 @@ test('opening sample.ipynb and the run form leaves the notebook clean', async ({
   expect(await dirty()).toBe(false);
   await expect(page.locator('.lm-TabBar-tab.jp-mod-dirty')).toHaveCount(0);
 });
+
+test.describe('Results', () => {
+  test.afterEach(async ({ page }) => {
+    await h.stopActiveRuns(page);
+  });
+
+  test('Open result starts no kernel', async ({ page, tmpPath }) => {
+    const { nbPath, run, row } = await h.finishedRunRow(
+      page,
+      tmpPath,
+      'ui-newcomer-kernels'
+    );
+    await h.waitForKernelIdle(page);
+    const kernels = async () =>
+      ((await (await page.request.get('/api/kernels')).json()) as unknown[])
+        .length;
+    const before = await kernels();
+    expect(before).toBeGreaterThan(0); // the source notebook's own
+
+    await row.locator('[data-testid="sagerun-run-open-result"]').click();
+    const resultPath = nbPath.replace(/\.ipynb$/, `.run-${run.id}.ipynb`);
+    // Wait until the result's session has decided (started a kernel or not).
+    const kernelOfResult = await page.evaluate(async target => {
+      const app = (window as any).jupyterapp;
+      for (let tries = 0; tries < 1200; tries++) {
+        for (const widget of app.shell.widgets('main')) {
+          if (widget.context?.path === target && widget.sessionContext) {
+            await widget.context.ready;
+            await widget.sessionContext.ready;
+            return widget.sessionContext.session?.kernel?.id ?? null;
+          }
+        }
+        await new Promise(resolve => setTimeout(resolve, 100));
+      }
+      throw new Error(`${target} did not open`);
+    }, resultPath);
+    expect(kernelOfResult).toBeNull();
+    expect(await kernels()).toBe(before);
+  });
+});
