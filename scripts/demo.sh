@@ -16,7 +16,9 @@ bash scripts/setup.sh
 workspace=${SAGERUN_DEMO_DIR:-$HOME/sagerun-demo}
 mkdir -p "$workspace"
 # Never overwrite a sample the user has edited.
-[[ -f "$workspace/sample.ipynb" ]] || cp examples/sample.ipynb "$workspace/sample.ipynb"
+# With the language_info its kernel reports, so that opening it changes nothing.
+[[ -f "$workspace/sample.ipynb" ]] ||
+  "$PYTHON" scripts/sample_notebook.py examples/sample.ipynb "$workspace/sample.ipynb"
 
 # The demo's own JupyterLab settings, beside the workspace (the user's real settings
 # are not touched, nor read): a fresh profile would ask "Get notified about Jupyter

@@ -13,6 +13,7 @@ from typing import Any
 from jupyter_core.application import JupyterApp
 
 from .. import __version__
+from ..core.apphelp import options_parser
 
 
 class SageRunCLI(JupyterApp):
@@ -47,6 +48,16 @@ class SageRunCLI(JupyterApp):
             "Start the local DataZone backend (papermill runs on this machine).",
         ),
     }
+
+    def print_help(self, classes: bool = False) -> None:
+        # --help in argparse's style, as every subcommand's; --help-all is traitlets'.
+        if classes:
+            super().print_help(classes=True)
+            return
+        options_parser(
+            self, "jupyter sagerun", self.description, subcommands=self.subcommands
+        ).print_help()
+        print("\nEach command's own options: jupyter sagerun COMMAND --help")
 
     def start(self) -> None:
         if self.subapp is None:

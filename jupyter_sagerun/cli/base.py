@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from jupyter_core.application import JupyterApp, base_aliases, base_flags
 from traitlets import Unicode
 
+from ..core.apphelp import wrap_description
 from ..core.errors import SageRunError
 from ..core.once import Once
 from ..local.backend import LocalBackend
@@ -72,7 +73,7 @@ class CommandApp(JupyterApp):
     def new_parser(self, description: str) -> argparse.ArgumentParser:
         return argparse.ArgumentParser(
             prog=self.command,
-            description=description,
+            description=wrap_description(description),
             epilog=CONFIG_HELP,
             formatter_class=argparse.RawDescriptionHelpFormatter,
             allow_abbrev=False,

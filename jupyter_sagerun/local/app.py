@@ -10,6 +10,7 @@ from typing import Any
 from traitlets import Bool
 from traitlets.config import Application
 
+from ..core.apphelp import options_parser
 from .backend import LocalBackend
 from .discovery import BackendAlreadyRunning
 from .s3 import STAGING_BUCKET
@@ -57,6 +58,13 @@ class LocalBackendApp(Application):
         "quiet": ({"LocalBackendApp": {"quiet": True}}, "Do not print the endpoints."),
     }
     quiet = Bool(False, config=True, help="Do not print the endpoints and examples.")
+
+    def print_help(self, classes: bool = False) -> None:
+        # --help in argparse's style, as every other subcommand's; --help-all is traitlets'.
+        if classes:
+            super().print_help(classes=True)
+            return
+        options_parser(self, "jupyter sagerun local", self.description).print_help()
 
     def start(self) -> None:
         backend = LocalBackend(parent=self)

@@ -51,9 +51,12 @@ class SageRunExtension(ExtensionApp, SageRun):
         config = self.context_config()
         self.resolved_backend = resolve_backend(config, os.environ).value
         self.backend_locator: BackendLocator | None = None
+        backend_state: str | None = None
         if self.resolved_backend == "local":
             # parent: `--LocalBackend.*` options apply to the backend this server starts.
-            self.backend_locator = BackendLocator(LocalBackend(parent=self))
+            backend = LocalBackend(parent=self)
+            backend_state = os.path.abspath(backend.state_dir)
+            self.backend_locator = BackendLocator(backend)
 
         assert self.serverapp is not None
         contents = self.serverapp.contents_manager
@@ -75,7 +78,9 @@ class SageRunExtension(ExtensionApp, SageRun):
                 "sagerun_executor": self.executor,
             }
         )
-        self.log.info("SageRun: backend %s (state in %s)", self.resolved_backend, self.state_dir)
+        self.log.info(
+            "SageRun: %s", startup_line(self.resolved_backend, self.state_dir, backend_state)
+        )
         # Once the server's loop runs, so after it listens: the warm-up (a model parse,
         # a backend start) must not hold up the server's own start-up.
         IOLoop.current().add_callback(self.executor.submit, self._warm_up)
@@ -114,3 +119,12 @@ class SageRunExtension(ExtensionApp, SageRun):
             request_project_id=project_id,
             local=locator.endpoints() if locator is not None else None,
         )
+
+
+def startup_line(backend: str, server_state: str, backend_state: str | None) -> str:
+    """What the server logs at start: where runs go and both state directories, which
+    differ (the server's remembers notebook mappings, the backend's holds its runs)."""
+    line = f"backend {backend} (server state in {server_state}"
+    if backend_state is not None:
+        line += f"; local backend state in {backend_state}"
+    return line + ")"

@@ -2,7 +2,7 @@ import { nullTranslator } from '@jupyterlab/translation';
 
 import { SageRunApiError } from '../api/errors';
 import type { Run, RunContext } from '../api/types';
-import { DEFAULT_SETTINGS, FormSettings } from '../model/formState';
+import { DEFAULT_SETTINGS, FormSettings, rowsToMap } from '../model/formState';
 import { IPrefillInputs, prefill } from '../model/prefill';
 
 const trans = nullTranslator.load('jupyter_sagerun');
@@ -72,10 +72,17 @@ describe('prefill', () => {
     expect(p.initial.target).toBe('path');
     expect(p.initial.instanceType).toBe('ml.m5.large');
     expect(p.initial.timeoutMinutes).toBe('90');
+    // The cell's values are the notebook's defaults: placeholders, no typed values.
     expect(params(p.initial.parameters)).toEqual([
-      ['alpha', '1'],
-      ['beta', 'x']
+      ['alpha', ''],
+      ['beta', '']
     ]);
+    expect(p.initial.parameters.map(r => r.notebookDefault)).toEqual([
+      '1',
+      'x'
+    ]);
+    // Left empty, each sends the notebook's default, as before.
+    expect(rowsToMap(p.initial.parameters)).toEqual({ alpha: '1', beta: 'x' });
     expect(p.cell.found).toBe(true);
     expect(p.packagesSource).toBeNull();
     expect(p.requirementsPath).toBeNull();

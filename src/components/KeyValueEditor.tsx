@@ -3,7 +3,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { closeIcon } from '@jupyterlab/ui-components';
 
 import type { KeyValueRow } from '../model/formState';
-import { makeRow } from '../model/formState';
+import { effectiveValue, makeRow } from '../model/formState';
 import { FieldErrorMessage, FieldWarning } from './Field';
 import {
   arrivesOnlyInEnvironment,
@@ -134,7 +134,12 @@ function KeyValueRowEditor(
         autoComplete="new-password"
         spellCheck={false}
         aria-label={trans.__('Value %1', i + 1)}
-        placeholder={trans.__('value')}
+        placeholder={row.notebookDefault ?? trans.__('value')}
+        title={
+          row.notebookDefault !== undefined && !row.value
+            ? trans.__("The notebook's default, used when left empty")
+            : undefined
+        }
         data-testid={`${stem}-value-${i}`}
         value={row.value}
         aria-invalid={error ? true : undefined}
@@ -177,23 +182,25 @@ function KeyValueNotes(
   }
 ): JSX.Element {
   const { trans, row, index: i, stem, rowKey: key } = props;
-  const kind = props.showKind && row.value.trim() ? valueKind(row.value) : null;
+  const value = effectiveValue(row);
+  const kind = props.showKind && value ? valueKind(value) : null;
   return (
     <div className="jp-SageRun-kvNotes">
+      {/* One hint per line: side by side they read as one ("textnot a…"). */}
       {kind ? (
-        <span className="jp-SageRun-hint">
+        <div className="jp-SageRun-hint" data-testid={`${stem}-kind-${i}`}>
           {kind === 'json'
-            ? trans.__('read as JSON (e.g. a number stays a number)')
-            : trans.__('read as text')}
-        </span>
+            ? trans.__('Read as JSON (e.g. a number stays a number).')
+            : trans.__('Read as text.')}
+        </div>
       ) : null}
       {props.showKind && arrivesOnlyInEnvironment(key) ? (
-        <span className="jp-SageRun-hint" data-testid={`${stem}-envonly-${i}`}>
+        <div className="jp-SageRun-hint" data-testid={`${stem}-envonly-${i}`}>
           {trans.__(
-            'not a Python name: the notebook gets it only as the environment variable %1',
+            'Not a Python name: the notebook gets it only as the environment variable %1.',
             `SAGEMAKER_NOTEBOOK_PARAMETER_${key}`
           )}
-        </span>
+        </div>
       ) : null}
       {key && props.warnKeys?.has(key) ? (
         <FieldWarning message={props.warning} />

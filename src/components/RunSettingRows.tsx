@@ -3,19 +3,52 @@ import { TranslationBundle } from '@jupyterlab/translation';
 
 import type { Run } from '../api/types';
 import { formatHours } from '../model/format';
+import { ShortId } from './ShortId';
 
 /** The local backend's runs say they are "created by" it ("local"). */
 const LOCAL_CREATOR = 'local';
 
-function imageVersionText(run: Run, trans: TranslationBundle): string {
+/** The image version; the local backend's note about it is a tooltip, not lines. */
+function imageVersionText(run: Run, trans: TranslationBundle): React.ReactNode {
   const version =
     run.environmentConfiguration?.imageVersion ?? trans.__('(default)');
-  return run.createdBy === LOCAL_CREATOR
-    ? trans.__(
-        '%1 (recorded: the local backend runs every image version on its own Python)',
-        version
-      )
-    : version;
+  return run.createdBy === LOCAL_CREATOR ? (
+    <span
+      className="jp-SageRun-noted"
+      title={trans.__(
+        'Recorded only: the local backend runs every image version on its own Python.'
+      )}
+    >
+      {trans.__('%1 (recorded)', version)}
+    </span>
+  ) : (
+    version
+  );
+}
+
+/** Network settings one per line: access type, VPC, subnets, security groups. */
+function networkText(run: Run, trans: TranslationBundle): React.ReactNode {
+  const network = run.networkConfiguration;
+  if (!network) {
+    return trans.__('(default)');
+  }
+  const lines = [
+    network.networkAccessType === 'VPC_ONLY'
+      ? trans.__('VPC only')
+      : network.networkAccessType === 'PUBLIC_INTERNET_ONLY'
+        ? trans.__('Public internet only')
+        : network.networkAccessType,
+    network.vpcId,
+    (network.subnetIds ?? []).join(', '),
+    (network.securityGroupIds ?? []).join(', ')
+  ].filter(Boolean);
+  return (
+    <>
+      {lines.map(line => (
+        <div key={line}>{line}</div>
+      ))}
+    </>
+  );
 }
 
 /** A run's settings as label and value, in the order the details list them. */
@@ -24,10 +57,22 @@ export function runSettingRows(
   trans: TranslationBundle
 ): Array<[string, React.ReactNode]> {
   return [
-    [trans.__('Run id'), run.id],
+    [
+      trans.__('Run id'),
+      <ShortId id={run.id} trans={trans} testId="sagerun-detail-run-id" />
+    ],
     [
       trans.__('Notebook'),
-      run.path ? `${run.path} (${run.notebookId})` : run.notebookId
+      <>
+        {run.path ? <div>{run.path}</div> : null}
+        <div>
+          <ShortId
+            id={run.notebookId}
+            trans={trans}
+            testId="sagerun-detail-notebook-id"
+          />
+        </div>
+      </>
     ],
     [trans.__('Domain / project'), `${run.domainId} / ${run.owningProjectId}`],
     [
@@ -52,19 +97,7 @@ export function runSettingRows(
         trans.__('none')
       )
     ],
-    [
-      trans.__('Network'),
-      run.networkConfiguration
-        ? [
-            run.networkConfiguration.networkAccessType,
-            run.networkConfiguration.vpcId,
-            (run.networkConfiguration.subnetIds ?? []).join(', '),
-            (run.networkConfiguration.securityGroupIds ?? []).join(', ')
-          ]
-            .filter(Boolean)
-            .join(' · ')
-        : trans.__('(default)')
-    ],
+    [trans.__('Network'), networkText(run, trans)],
     [
       trans.__('Timeout'),
       run.timeoutConfiguration?.runTimeoutInMinutes

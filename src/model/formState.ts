@@ -13,7 +13,14 @@ export interface KeyValueRow {
   /** Stable React key; not sent. */
   id: number;
   key: string;
+  /** As the user typed it: sensitive, shown masked. */
   value: string;
+  /**
+   * The notebook's own default (its parameters cell), shown as the field's
+   * placeholder rather than as a masked value: it is in the file anyway. Sent when
+   * the user leaves the value empty.
+   */
+  notebookDefault?: string;
 }
 
 /** What the run form edits: text as typed; `toRequest` turns it into a request. */
@@ -86,8 +93,21 @@ export const DEFAULT_SETTINGS: FormSettings = {
 };
 
 let nextRowId = 1;
-export function makeRow(key = '', value = ''): KeyValueRow {
-  return { id: nextRowId++, key, value };
+export function makeRow(
+  key = '',
+  value = '',
+  notebookDefault?: string
+): KeyValueRow {
+  const row: KeyValueRow = { id: nextRowId++, key, value };
+  if (notebookDefault !== undefined) {
+    row.notebookDefault = notebookDefault;
+  }
+  return row;
+}
+
+/** What a row sends: the value typed, else the notebook's default. */
+export function effectiveValue(row: KeyValueRow): string {
+  return row.value.trim() || (row.notebookDefault ?? '').trim();
 }
 
 export function rowsFromMap(map: StringMap | undefined): KeyValueRow[] {
@@ -268,7 +288,7 @@ export function rowsToMap(rows: KeyValueRow[]): StringMap {
   for (const row of rows) {
     const key = row.key.trim();
     if (key) {
-      out[key] = row.value.trim();
+      out[key] = effectiveValue(row);
     }
   }
   return out;

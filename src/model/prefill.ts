@@ -203,7 +203,8 @@ export function initialFormState(
     packagesSource = 'requirements';
   }
   state.path = inputs.path;
-  state.parameters = cell.parameters.map(p => makeRow(p.name, p.value));
+  // The cell's values are defaults the file shows anyway: placeholders, not values.
+  state.parameters = cell.parameters.map(p => makeRow(p.name, '', p.value));
   if (rerun) {
     state = withRerun(state, rerun, inputs.path);
   }

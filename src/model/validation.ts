@@ -2,7 +2,7 @@ import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
 
 import { LIMITS } from '../api/limits';
 import type { KeyValueRow, RunFormState } from './formState';
-import { splitList } from './formState';
+import { effectiveValue, splitList } from './formState';
 import { validateEnvironment } from './environment';
 
 /** Field path → message. Paths follow the server's (`parameters.alpha`). */
@@ -67,7 +67,7 @@ function validateRows(
   const seen = new Set<string>();
   rows.forEach((row, i) => {
     const key = row.key.trim();
-    const value = row.value.trim();
+    const value = effectiveValue(row);
     let message = '';
     if (!key) {
       if (value) {

@@ -48,10 +48,16 @@ export class ResultOpener {
     });
     try {
       const { path } = await work;
+      // An executed notebook is for reading: opening it starts no kernel (each
+      // result would otherwise start one); the user can pick one to run it.
+      const noKernel = { shouldStart: false, canStart: true };
       if (this.docManager) {
-        this.docManager.openOrReveal(path);
+        this.docManager.openOrReveal(path, undefined, undefined, {}, noKernel);
       } else {
-        await this.app.commands.execute('docmanager:open', { path });
+        await this.app.commands.execute('docmanager:open', {
+          path,
+          kernelPreference: noKernel
+        });
       }
       return path;
     } catch {
