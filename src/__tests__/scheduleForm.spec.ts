@@ -16,6 +16,7 @@ import {
   toScheduleRequest,
   validateSchedule
 } from '../model/scheduleForm';
+import { prefillFromSchedule } from '../model/schedulePrefill';
 import {
   IDLE_PREVIEW,
   PreviewState,
@@ -278,5 +279,42 @@ describe('SchedulePreviewer', () => {
     expect(previewer.state.status).toBe('invalid');
     previewer.request(null);
     expect(previewer.state).toEqual(IDLE_PREVIEW);
+  });
+});
+
+describe('prefillFromSchedule', () => {
+  it("takes the schedule's settings; parameter values from the notebook's cell", () => {
+    const state = prefillFromSchedule(
+      {
+        ...initialState(DEFAULT_SETTINGS),
+        path: 'other.ipynb',
+        parameters: [makeRow('beta', '2')]
+      },
+      {
+        name: 'morning',
+        path: 'reports/daily.ipynb',
+        expression: 'rate(1 hour)',
+        timezone: 'UTC',
+        state: 'ENABLED',
+        description: 'every hour',
+        nextFirings: [],
+        runSettings: {
+          computeConfiguration: { instanceType: 'ml.c5.xlarge' },
+          timeoutConfiguration: { runTimeoutInMinutes: 120 },
+          metadata: { team: 'bi' },
+          parameterNames: ['alpha', 'gamma']
+        }
+      },
+      [{ name: 'alpha', value: '1', parsed: true }]
+    );
+    expect(state.path).toBe('reports/daily.ipynb');
+    expect(state.target).toBe('path');
+    expect(state.instanceType).toBe('ml.c5.xlarge');
+    expect(state.timeoutMinutes).toBe('120');
+    expect(state.metadata.map(r => [r.key, r.value])).toEqual([['team', 'bi']]);
+    expect(state.parameters.map(r => [r.key, r.value])).toEqual([
+      ['alpha', '1'],
+      ['gamma', '']
+    ]);
   });
 });
