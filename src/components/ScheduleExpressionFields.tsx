@@ -4,9 +4,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import {
   SCHEDULE_KINDS,
   ScheduleKind,
-  SchedulePreset,
-  WEEKDAYS,
-  Weekday
+  SchedulePreset
 } from '../model/scheduleExpression';
 import {
   SCHEDULE_FIELD,
@@ -16,7 +14,8 @@ import {
 } from '../model/scheduleForm';
 import type { PreviewState } from '../model/schedulePreview';
 import { describedBy, FieldRow } from './Field';
-import { SchedulePreviewLine, weekdayName } from './SchedulePreviewLine';
+import { SchedulePresetInputs } from './SchedulePresetInputs';
+import { SchedulePreviewLine } from './SchedulePreviewLine';
 
 export function kindLabel(
   kind: ScheduleKind,
@@ -55,7 +54,6 @@ export function ScheduleExpressionFields(
     props.onChange({ preset: { ...preset, ...patch } }, [
       SCHEDULE_FIELD.expression
     ]);
-  const timed = preset.kind !== 'hourly' && preset.kind !== 'custom';
   return (
     <>
       <FieldRow
@@ -77,92 +75,12 @@ export function ScheduleExpressionFields(
           ))}
         </select>
       </FieldRow>
-      {preset.kind === 'hourly' ? (
-        <FieldRow
-          label={trans.__('At minute')}
-          htmlFor="sagerun-schedule-minute"
-          field={SCHEDULE_FIELD.minute}
-          error={errors[SCHEDULE_FIELD.minute]}
-        >
-          <input
-            id="sagerun-schedule-minute"
-            className="jp-mod-styled"
-            data-testid="sagerun-schedule-minute"
-            inputMode="numeric"
-            value={preset.minute}
-            onChange={e => set({ minute: e.target.value })}
-            {...describedBy(
-              'sagerun-schedule-minute',
-              errors[SCHEDULE_FIELD.minute]
-            )}
-          />
-        </FieldRow>
-      ) : null}
-      {preset.kind === 'weekly' ? (
-        <FieldRow
-          label={trans.__('On')}
-          htmlFor="sagerun-schedule-weekday"
-          field="expression.weekday"
-        >
-          <select
-            id="sagerun-schedule-weekday"
-            className="jp-mod-styled"
-            data-testid="sagerun-schedule-weekday"
-            value={preset.weekday}
-            onChange={e => set({ weekday: e.target.value as Weekday })}
-          >
-            {WEEKDAYS.map(d => (
-              <option key={d} value={d}>
-                {weekdayName(d)}
-              </option>
-            ))}
-          </select>
-        </FieldRow>
-      ) : null}
-      {preset.kind === 'monthly' ? (
-        <FieldRow
-          label={trans.__('On day')}
-          htmlFor="sagerun-schedule-day"
-          field={SCHEDULE_FIELD.dayOfMonth}
-          error={errors[SCHEDULE_FIELD.dayOfMonth]}
-          hint={trans.__('Months without that day are skipped.')}
-        >
-          <input
-            id="sagerun-schedule-day"
-            className="jp-mod-styled"
-            data-testid="sagerun-schedule-day"
-            inputMode="numeric"
-            value={preset.dayOfMonth}
-            onChange={e => set({ dayOfMonth: e.target.value })}
-            {...describedBy(
-              'sagerun-schedule-day',
-              errors[SCHEDULE_FIELD.dayOfMonth],
-              true
-            )}
-          />
-        </FieldRow>
-      ) : null}
-      {timed ? (
-        <FieldRow
-          label={trans.__('At')}
-          htmlFor="sagerun-schedule-time"
-          field={SCHEDULE_FIELD.time}
-          error={errors[SCHEDULE_FIELD.time]}
-        >
-          <input
-            id="sagerun-schedule-time"
-            type="time"
-            className="jp-mod-styled"
-            data-testid="sagerun-schedule-time"
-            value={preset.time}
-            onChange={e => set({ time: e.target.value })}
-            {...describedBy(
-              'sagerun-schedule-time',
-              errors[SCHEDULE_FIELD.time]
-            )}
-          />
-        </FieldRow>
-      ) : null}
+      <SchedulePresetInputs
+        trans={trans}
+        preset={preset}
+        errors={errors}
+        set={set}
+      />
       <FieldRow
         label={trans.__('Expression')}
         htmlFor="sagerun-schedule-expression"
