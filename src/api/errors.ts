@@ -42,3 +42,15 @@ export class SageRunApiError extends Error {
     return this.status === 400;
   }
 }
+
+/** Anything thrown as the service's error type: a bug in the page is an InternalError. */
+export function asApiError(e: unknown): SageRunApiError {
+  if (e instanceof SageRunApiError) {
+    return e;
+  }
+  return new SageRunApiError({
+    status: 500,
+    code: 'InternalError',
+    message: e instanceof Error ? e.message : String(e)
+  });
+}

@@ -2,12 +2,10 @@ import * as React from 'react';
 
 import { LIMITS } from '../api/limits';
 import { ENVIRONMENT_FIELD, REQUIREMENTS_FILE } from '../model/environment';
+import type { PackagesSource } from '../model/prefill';
 import { describedBy, FieldRow, Section } from './Field';
-import type { ISectionProps } from './FormSections';
+import type { ISectionProps } from './TextRow';
 import { SmallButton } from './SmallButton';
-
-/** Where the packages field's text came from, said at the field. */
-export type PackagesSource = 'requirements' | 'lastRun' | null;
 
 export interface IEnvironmentSectionProps extends ISectionProps {
   source: PackagesSource;

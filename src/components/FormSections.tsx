@@ -1,20 +1,12 @@
 import * as React from 'react';
-import { TranslationBundle } from '@jupyterlab/translation';
 
 import { LIMITS } from '../api/limits';
-import type { RunContext, RunStatus, TriggerSourceType } from '../api/types';
-import type { RunFormState } from '../model/formState';
-import { splitList } from '../model/formState';
-import { FIELD, FieldErrors } from '../model/validation';
-import { describedBy, FieldErrorMessage, FieldRow, Section } from './Field';
+import type { RunStatus, TriggerSourceType } from '../api/types';
+import { FIELD } from '../model/validation';
+import { FieldErrorMessage, FieldRow, Section } from './Field';
+import { formatHours } from '../model/format';
 import { statusLabel } from './StatusBadge';
-
-export interface ISectionProps {
-  trans: TranslationBundle;
-  state: RunFormState;
-  errors: FieldErrors;
-  update: (patch: Partial<RunFormState>, fields: string[]) => void;
-}
+import { ISectionProps, TextRow } from './TextRow';
 
 export function ComputeSection(
   props: ISectionProps & { suggestions: string[] }
@@ -54,168 +46,6 @@ export function ComputeSection(
     </Section>
   );
 }
-
-/** The state fields a text input edits as typed. */
-type TextKey =
-  | 'instanceType'
-  | 'environmentVersion'
-  | 'vpcId'
-  | 'subnetIds'
-  | 'securityGroupIds'
-  | 'timeoutMinutes'
-  | 'scheduleIdentifier'
-  | 'triggerSourceName';
-
-/**
- * A labelled text input bound to one state field: its id is also its data-testid,
- * its message and hint are wired for screen readers. `input` adds attributes
- * (type, bounds, a datalist); `children` come after the input.
- */
-function TextRow(
-  props: ISectionProps & {
-    label: string;
-    id: string;
-    field: string;
-    stateKey: TextKey;
-    placeholder?: string;
-    hint?: React.ReactNode;
-    input?: React.InputHTMLAttributes<HTMLInputElement>;
-    children?: React.ReactNode;
-  }
-): JSX.Element {
-  const { state, errors, update, id, field, stateKey } = props;
-  return (
-    <FieldRow
-      label={props.label}
-      htmlFor={id}
-      field={field}
-      error={errors[field]}
-      hint={props.hint}
-    >
-      <input
-        id={id}
-        className="jp-mod-styled"
-        data-testid={id}
-        placeholder={props.placeholder}
-        spellCheck={false}
-        {...props.input}
-        value={state[stateKey]}
-        {...describedBy(id, errors[field], props.hint !== undefined)}
-        onChange={e => update({ [stateKey]: e.target.value }, [field])}
-      />
-      {props.children}
-    </FieldRow>
-  );
-}
-
-/** A comma-separated list of ids (subnets, security groups) with its count. */
-function IdListRow(
-  props: ISectionProps & {
-    label: string;
-    testId: string;
-    field: string;
-    stateKey: 'subnetIds' | 'securityGroupIds';
-    max: number;
-    placeholder: string;
-  }
-): JSX.Element {
-  const { trans, state, testId, ...rest } = props;
-  return (
-    <TextRow
-      {...rest}
-      trans={trans}
-      state={state}
-      id={testId}
-      hint={trans.__(
-        '%1 of at most %2, separated by commas',
-        splitList(state[props.stateKey]).length,
-        props.max
-      )}
-    />
-  );
-}
-
-export function NetworkSection(
-  props: ISectionProps & { context: RunContext | null }
-): JSX.Element {
-  const { trans, state, update } = props;
-  const vpc = state.networkAccessType === 'VPC_ONLY';
-  return (
-    <Section title={trans.__('Network')}>
-      <div
-        className="jp-SageRun-radios"
-        role="radiogroup"
-        aria-label={trans.__('Network access')}
-      >
-        <label>
-          <input
-            type="radio"
-            name="sagerun-network"
-            data-testid="sagerun-network-public"
-            checked={!vpc}
-            onChange={() =>
-              update({ networkAccessType: 'PUBLIC_INTERNET_ONLY' }, [
-                FIELD.networkAccessType
-              ])
-            }
-          />
-          {trans.__('Public internet only')}
-        </label>
-        <label>
-          <input
-            type="radio"
-            name="sagerun-network"
-            data-testid="sagerun-network-vpc"
-            checked={vpc}
-            onChange={() =>
-              update({ networkAccessType: 'VPC_ONLY' }, [
-                FIELD.networkAccessType
-              ])
-            }
-          />
-          {trans.__('VPC only')}
-        </label>
-      </div>
-      {vpc ? (
-        <>
-          <TextRow
-            {...props}
-            label={trans.__('VPC id')}
-            id="sagerun-vpc-id"
-            field={FIELD.vpcId}
-            stateKey="vpcId"
-            placeholder="vpc-0123456789abcdef0"
-          />
-          <IdListRow
-            {...props}
-            label={trans.__('Subnets')}
-            testId="sagerun-subnets"
-            field={FIELD.subnetIds}
-            stateKey="subnetIds"
-            max={LIMITS.subnetIdsMax}
-            placeholder="subnet-…, subnet-…"
-          />
-          <IdListRow
-            {...props}
-            label={trans.__('Security groups')}
-            testId="sagerun-security-groups"
-            field={FIELD.securityGroupIds}
-            stateKey="securityGroupIds"
-            max={LIMITS.securityGroupIdsMax}
-            placeholder="sg-…"
-          />
-        </>
-      ) : null}
-    </Section>
-  );
-}
-
-export function formatHours(minutes: number, trans: TranslationBundle): string {
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return m ? trans.__('%1 h %2 min', h, m) : trans.__('%1 h', h);
-}
-
 export function TimeoutSection(props: ISectionProps): JSX.Element {
   const { trans, state } = props;
   const minutes = Number(state.timeoutMinutes);

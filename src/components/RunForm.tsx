@@ -1,16 +1,15 @@
 import * as React from 'react';
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import { LIMITS } from '../api/limits';
-import { SageRunApiError } from '../api/errors';
 import type { RunContext, SmusNotebook } from '../api/types';
 import type { Preset, RunFormState } from '../model/formState';
+import type { IPreSubmitCheck } from '../model/prefill';
 import { applyPreset } from '../model/formState';
+import { canSubmit, progress, SubmitPhase } from '../model/submission';
 import {
   FIELD,
   FieldErrors,
   rowPaths,
-  unknownParameterKeys,
   validateForm
 } from '../model/validation';
 import { ENVIRONMENT_FIELD } from '../model/environment';
@@ -18,25 +17,24 @@ import {
   EnvironmentSection,
   IEnvironmentSectionProps
 } from './EnvironmentSection';
-import { FieldErrorMessage, Section } from './Field';
+import { FormActions } from './FormActions';
 import {
   AdvancedSection,
   ComputeSection,
-  NetworkSection,
   NotificationsSection,
   TimeoutSection
 } from './FormSections';
-import { KeyValueEditor } from './KeyValueEditor';
-import { ContextLine, TargetSection } from './TargetSection';
+import { MetadataSection, ParametersSection } from './KeyValueSections';
+import { NetworkSection } from './NetworkSection';
+import { PresetPicker } from './PresetPicker';
+import { ChecksList, SubmitError } from './SubmitOutcome';
+import { ContextLine } from './ContextLine';
+import { TargetSection } from './TargetSection';
+import { useSubmission } from './useSubmission';
 
-export interface IPreSubmitCheck {
-  severity: 'error' | 'warning';
-  message: string;
-  /** Only about the workspace file (not when an existing SMUS notebook runs). */
-  pathOnly?: boolean;
-}
-
-export type SubmitPhase = 'saving' | 'starting';
+export { placeServerErrors } from '../model/submission';
+export type { SubmitPhase } from '../model/submission';
+export type { IPreSubmitCheck } from '../model/prefill';
 
 export interface IRunFormProps {
   trans: TranslationBundle;
@@ -64,54 +62,33 @@ export interface IRunFormProps {
   >;
 }
 
-/** Map server field paths onto the fields the form shows. */
-export function placeServerErrors(
-  fields: { path: string; message: string }[],
-  known: Set<string>
-): { placed: FieldErrors; other: { path: string; message: string }[] } {
-  const placed: FieldErrors = {};
-  const other: { path: string; message: string }[] = [];
-  for (const f of fields) {
-    let path = f.path;
-    while (!known.has(path) && /(\[\d+\]|\.[^.[\]]+)$/.test(path)) {
-      path = path.replace(/(\[\d+\]|\.[^.[\]]+)$/, '');
-    }
-    if (known.has(path)) {
-      placed[path] = placed[path] ? `${placed[path]} ${f.message}` : f.message;
-    } else {
-      other.push(f);
+/** The fields a server error may name, for the form to mark them. */
+function knownFields(state: RunFormState): Set<string> {
+  return new Set<string>([
+    ...Object.values(FIELD),
+    ...Object.values(ENVIRONMENT_FIELD),
+    ...rowPaths('parameters', state.parameters),
+    ...rowPaths('metadata', state.metadata)
+  ]);
+}
+
+/** Drop the server's errors of the fields just edited. */
+function withoutErrorsOf(errors: FieldErrors, fields: string[]): FieldErrors {
+  const next = { ...errors };
+  for (const path of Object.keys(next)) {
+    if (fields.some(f => path === f || path.startsWith(f))) {
+      delete next[path];
     }
   }
-  return { placed, other };
+  return next;
 }
 
 export function RunForm(props: IRunFormProps): JSX.Element {
   const { trans } = props;
   const [state, setState] = React.useState<RunFormState>(props.initial);
   const [serverErrors, setServerErrors] = React.useState<FieldErrors>({});
-  const [submitError, setSubmitError] = React.useState<SageRunApiError | null>(
-    null
-  );
-  const [otherFields, setOtherFields] = React.useState<
-    { path: string; message: string }[]
-  >([]);
-  const [phase, setPhase] = React.useState<SubmitPhase | null>(null);
-  const [elapsed, setElapsed] = React.useState(0);
   const [preset, setPreset] = React.useState('');
-  // A second click before React re-renders must not submit again.
-  const submitting = React.useRef(false);
-
-  React.useEffect(() => {
-    if (!phase) {
-      return;
-    }
-    const started = Date.now();
-    const timer = setInterval(
-      () => setElapsed(Math.floor((Date.now() - started) / 1000)),
-      1000
-    );
-    return () => clearInterval(timer);
-  }, [phase !== null]);
+  const submission = useSubmission();
 
   const clientErrors = React.useMemo(
     () => validateForm(state, trans),
@@ -121,60 +98,29 @@ export function RunForm(props: IRunFormProps): JSX.Element {
   const checks = props.checks.filter(
     c => !c.pathOnly || state.target === 'path'
   );
-  const blocking = checks.some(c => c.severity === 'error');
-  const invalid = Object.keys(clientErrors).length > 0;
-  const warnKeys = unknownParameterKeys(state.parameters, props.cellNames);
+  const form = {
+    invalid: Object.keys(clientErrors).length > 0,
+    blocking: checks.some(c => c.severity === 'error')
+  };
 
   const update = (patch: Partial<RunFormState>, fields: string[]) => {
     setState(s => ({ ...s, ...patch }));
     if (fields.length) {
-      setServerErrors(e => {
-        const next = { ...e };
-        for (const path of Object.keys(next)) {
-          if (fields.some(f => path === f || path.startsWith(f))) {
-            delete next[path];
-          }
-        }
-        return next;
-      });
+      setServerErrors(e => withoutErrorsOf(e, fields));
     }
   };
 
   const submit = async (event?: React.FormEvent) => {
     event?.preventDefault();
-    if (submitting.current || phase || invalid || blocking) {
+    if (form.invalid || form.blocking) {
       return;
     }
-    submitting.current = true;
-    setSubmitError(null);
-    setOtherFields([]);
-    setElapsed(0);
-    try {
-      await props.onSubmit(state, setPhase);
-    } catch (e) {
-      const error =
-        e instanceof SageRunApiError
-          ? e
-          : new SageRunApiError({
-              status: 500,
-              code: 'InternalError',
-              message: String((e as Error)?.message ?? e)
-            });
-      if (error.fields.length) {
-        const known = new Set<string>([
-          ...Object.values(FIELD),
-          ...Object.values(ENVIRONMENT_FIELD),
-          ...rowPaths('parameters', state.parameters),
-          ...rowPaths('metadata', state.metadata)
-        ]);
-        const { placed, other } = placeServerErrors(error.fields, known);
-        setServerErrors(placed);
-        setOtherFields(other);
-      }
-      setSubmitError(error);
-    } finally {
-      submitting.current = false;
-      setPhase(null);
+    const failed = await submission.run(
+      onPhase => props.onSubmit(state, onPhase),
+      () => knownFields(state)
+    );
+    if (failed?.kind === 'failed' && failed.placed) {
+      setServerErrors(failed.placed);
     }
   };
 
@@ -188,9 +134,6 @@ export function RunForm(props: IRunFormProps): JSX.Element {
   };
 
   const sectionProps = { trans, state, errors, update };
-  const canSubmit = !phase && !invalid && !blocking;
-  const dirty = props.dirty && state.target === 'path';
-
   return (
     <form
       className="jp-SageRun-form"
@@ -208,167 +151,44 @@ export function RunForm(props: IRunFormProps): JSX.Element {
         }
       }}
       noValidate
-      aria-busy={phase !== null}
+      aria-busy={progress(submission.state) !== null}
     >
-      {/*
-        The actions stay in view at the top of the form: JupyterLab's toasts float
-        over the lower right, where a footer would sit.
-      */}
-      <div className="jp-SageRun-actions" data-testid="sagerun-actions">
-        {phase ? (
-          <span
-            className="jp-SageRun-progress"
-            role="status"
-            data-testid="sagerun-progress"
-          >
-            <span className="jp-SageRun-spinner" aria-hidden="true" />
-            {phase === 'saving'
-              ? trans.__('Saving the notebook…')
-              : trans.__(
-                  'Syncing the notebook and starting the run… %1 s',
-                  elapsed
-                )}
-          </span>
-        ) : invalid ? (
-          <span className="jp-SageRun-hint">
-            {trans.__('Fix the fields marked in red to run.')}
-          </span>
-        ) : null}
-        <button
-          type="button"
-          className="jp-mod-styled jp-mod-reject"
-          data-testid="sagerun-cancel"
-          onClick={props.onCancel}
-        >
-          {trans.__('Cancel')}
-        </button>
-        <button
-          type="submit"
-          className="jp-mod-styled jp-mod-accept"
-          data-testid="sagerun-submit"
-          disabled={!canSubmit}
-          title={trans.__('Ctrl+Enter in any field')}
-        >
-          {dirty ? trans.__('Save and run') : trans.__('Run')}
-        </button>
-      </div>
+      <FormActions
+        trans={trans}
+        progress={progress(submission.state)}
+        elapsed={submission.elapsed}
+        invalid={form.invalid}
+        canSubmit={canSubmit(submission.state, form)}
+        saves={props.dirty && state.target === 'path'}
+        onCancel={props.onCancel}
+      />
       <ContextLine
         trans={trans}
         context={props.context}
         error={props.contextError}
       />
       <TargetSection
-        trans={trans}
-        state={state}
-        errors={errors}
-        update={update}
+        {...sectionProps}
         notebookPath={props.notebookPath}
         loadNotebooks={props.loadNotebooks}
       />
-      <div className="jp-SageRun-presets">
-        <label htmlFor="sagerun-preset">{trans.__('Preset')}</label>
-        <select
-          id="sagerun-preset"
-          className="jp-mod-styled"
-          data-testid="sagerun-preset"
-          value={preset}
-          onChange={e => choosePreset(e.target.value)}
-        >
-          <option value="">{trans.__('(none)')}</option>
-          {props.presets.map(p => (
-            <option key={p.name} value={p.name}>
-              {p.name}
-            </option>
-          ))}
-        </select>
-        <button
-          type="button"
-          className="jp-mod-styled jp-mod-reject"
-          data-testid="sagerun-preset-save"
-          onClick={() => void props.onSavePreset(state)}
-        >
-          {trans.__('Save as preset…')}
-        </button>
-      </div>
+      <PresetPicker
+        trans={trans}
+        presets={props.presets}
+        value={preset}
+        onChoose={choosePreset}
+        onSave={() => void props.onSavePreset(state)}
+      />
       <ComputeSection {...sectionProps} suggestions={props.suggestions} />
       <EnvironmentSection {...sectionProps} {...props.environment} />
       <NetworkSection {...sectionProps} context={props.context} />
       <TimeoutSection {...sectionProps} />
-      <Section title={trans.__('Parameters')}>
-        <div className="jp-SageRun-hint">
-          {props.cellNames
-            ? trans.__(
-                'Prefilled from the cell tagged "parameters". Values are sent as text; a value that is JSON reaches the notebook decoded.'
-              )
-            : trans.__(
-                'This notebook has no cell tagged "parameters": papermill adds the parameters at the top.'
-              )}
-        </div>
-        <KeyValueEditor
-          trans={trans}
-          section="parameters"
-          rows={state.parameters}
-          onChange={rows => update({ parameters: rows }, ['parameters'])}
-          errors={errors}
-          warnKeys={warnKeys}
-          warning={trans.__('The parameters cell does not define this name.')}
-          maxEntries={LIMITS.parameters.maxEntries}
-          keyMax={LIMITS.parameters.keyMax}
-          valueMax={LIMITS.parameters.valueMax}
-          showKind
-        />
-      </Section>
-      <Section title={trans.__('Metadata')}>
-        <KeyValueEditor
-          trans={trans}
-          section="metadata"
-          rows={state.metadata}
-          onChange={rows => update({ metadata: rows }, ['metadata'])}
-          errors={errors}
-          maxEntries={LIMITS.metadata.maxEntries}
-          keyMax={LIMITS.metadata.keyMax}
-          valueMax={LIMITS.metadata.valueMax}
-        />
-      </Section>
+      <ParametersSection {...sectionProps} cellNames={props.cellNames} />
+      <MetadataSection {...sectionProps} />
       <NotificationsSection {...sectionProps} />
       <AdvancedSection {...sectionProps} />
-      {checks.length ? (
-        <ul className="jp-SageRun-checksList" data-testid="sagerun-checks">
-          {checks.map((c, i) => (
-            <li key={i} className={`jp-SageRun-check-${c.severity}`}>
-              {c.message}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      {submitError ? (
-        <div
-          className="jp-SageRun-submitError"
-          data-testid="sagerun-submit-error"
-          role="alert"
-        >
-          <strong>{submitError.code}</strong>: {submitError.message}
-          {submitError.isNetworkError || submitError.retryable ? (
-            <div>
-              {trans.__(
-                "Submit again to retry: the retry reuses this request's token, so it never starts a second run."
-              )}
-            </div>
-          ) : null}
-          {otherFields.map(f => (
-            <FieldErrorMessage
-              key={f.path}
-              field={f.path}
-              message={`${f.path}: ${f.message}`}
-            />
-          ))}
-          {submitError.requestId ? (
-            <div className="jp-SageRun-hint">
-              {trans.__('Request id: %1', submitError.requestId)}
-            </div>
-          ) : null}
-        </div>
-      ) : null}
+      <ChecksList checks={checks} />
+      <SubmitError trans={trans} submission={submission.state} />
     </form>
   );
 }

@@ -4,7 +4,8 @@ import { refreshIcon } from '@jupyterlab/ui-components';
 
 import { LIMITS } from '../api/limits';
 import type { RunStatus } from '../api/types';
-import type { RunScope, RunsModel } from '../model/runsModel';
+import type { RunScope } from '../model/runList';
+import type { RunsModel } from '../model/runsModel';
 import { IRunActions, RunRow } from './RunRow';
 import { statusLabel } from './StatusBadge';
 

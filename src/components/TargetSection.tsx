@@ -1,62 +1,10 @@
 import * as React from 'react';
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import type { RunContext, SmusNotebook } from '../api/types';
+import type { SmusNotebook } from '../api/types';
 import type { RunFormState } from '../model/formState';
 import { FIELD, FieldErrors } from '../model/validation';
 import { FieldErrorMessage, Section } from './Field';
-
-/** Where the run goes: backend, domain, project (and where each came from). */
-export function ContextLine(props: {
-  trans: TranslationBundle;
-  context: RunContext | null;
-  error: string | null;
-}): JSX.Element {
-  const { trans, context } = props;
-  if (!context) {
-    return (
-      <div
-        className="jp-SageRun-context jp-SageRun-context-error"
-        data-testid="sagerun-context"
-      >
-        {props.error ?? trans.__('Loading where the run goes…')}
-      </div>
-    );
-  }
-  const source = (key: string) => {
-    const s = context.sources?.[key];
-    return s ? trans.__('from %1', s) : '';
-  };
-  const backend =
-    context.backend === 'local'
-      ? trans.__('local backend (runs on this machine)')
-      : trans.__('AWS');
-  return (
-    <div className="jp-SageRun-context" data-testid="sagerun-context">
-      <span title={source('backend')}>
-        {trans.__('Backend')}: <strong>{backend}</strong>
-      </span>
-      <span title={source('domainId')}>
-        {trans.__('Domain')}:{' '}
-        <strong>{context.domainId ?? trans.__('(none)')}</strong>
-      </span>
-      <span title={source('projectId')}>
-        {trans.__('Project')}:{' '}
-        <strong>{context.projectId ?? trans.__('(none)')}</strong>
-      </span>
-      {context.region ? (
-        <span title={source('region')}>
-          {trans.__('Region')}: <strong>{context.region}</strong>
-        </span>
-      ) : null}
-      {context.profile ? (
-        <span title={source('profile')}>
-          {trans.__('Profile')}: <strong>{context.profile}</strong>
-        </span>
-      ) : null}
-    </div>
-  );
-}
 
 /** Which notebook runs: this file (synced first) or an existing SMUS notebook. */
 export function TargetSection(props: {
@@ -111,46 +59,65 @@ export function TargetSection(props: {
         </label>
       </div>
       {state.target === 'notebookId' ? (
-        <div className="jp-SageRun-field">
-          <label htmlFor="sagerun-notebook-id">{trans.__('Notebook')}</label>
-          <div className="jp-SageRun-control">
-            <select
-              id="sagerun-notebook-id"
-              className="jp-mod-styled"
-              data-testid="sagerun-notebook-id"
-              value={state.notebookId}
-              onChange={e =>
-                update({ notebookId: e.target.value }, [FIELD.notebookId])
-              }
-            >
-              <option value="">
-                {notebooks === null
-                  ? trans.__('Loading…')
-                  : trans.__('Pick a notebook (%1)', notebooks.length)}
-              </option>
-              {state.notebookId &&
-              notebooks &&
-              !notebooks.some(n => n.id === state.notebookId) ? (
-                <option value={state.notebookId}>{state.notebookId}</option>
-              ) : null}
-              {(notebooks ?? []).map(n => (
-                <option key={n.id} value={n.id}>
-                  {n.name} ({n.id}, {n.status})
-                </option>
-              ))}
-            </select>
-            {loadError ? (
-              <div className="jp-SageRun-fieldError" role="alert">
-                {loadError}
-              </div>
-            ) : null}
-            <FieldErrorMessage
-              field={FIELD.notebookId}
-              message={props.errors[FIELD.notebookId]}
-            />
-          </div>
-        </div>
+        <SmusNotebookPicker
+          {...props}
+          notebooks={notebooks}
+          loadError={loadError}
+        />
       ) : null}
     </Section>
+  );
+}
+
+/** The project's notebooks to pick from (the one set stays listed if not found). */
+function SmusNotebookPicker(props: {
+  trans: TranslationBundle;
+  state: RunFormState;
+  errors: FieldErrors;
+  update: (patch: Partial<RunFormState>, fields: string[]) => void;
+  notebooks: SmusNotebook[] | null;
+  loadError: string | null;
+}): JSX.Element {
+  const { trans, state, update, notebooks, loadError } = props;
+  return (
+    <div className="jp-SageRun-field">
+      <label htmlFor="sagerun-notebook-id">{trans.__('Notebook')}</label>
+      <div className="jp-SageRun-control">
+        <select
+          id="sagerun-notebook-id"
+          className="jp-mod-styled"
+          data-testid="sagerun-notebook-id"
+          value={state.notebookId}
+          onChange={e =>
+            update({ notebookId: e.target.value }, [FIELD.notebookId])
+          }
+        >
+          <option value="">
+            {notebooks === null
+              ? trans.__('Loading…')
+              : trans.__('Pick a notebook (%1)', notebooks.length)}
+          </option>
+          {state.notebookId &&
+          notebooks &&
+          !notebooks.some(n => n.id === state.notebookId) ? (
+            <option value={state.notebookId}>{state.notebookId}</option>
+          ) : null}
+          {(notebooks ?? []).map(n => (
+            <option key={n.id} value={n.id}>
+              {n.name} ({n.id}, {n.status})
+            </option>
+          ))}
+        </select>
+        {loadError ? (
+          <div className="jp-SageRun-fieldError" role="alert">
+            {loadError}
+          </div>
+        ) : null}
+        <FieldErrorMessage
+          field={FIELD.notebookId}
+          message={props.errors[FIELD.notebookId]}
+        />
+      </div>
+    </div>
   );
 }

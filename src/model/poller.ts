@@ -31,3 +31,35 @@ export function endedSince(
   }
   return ended;
 }
+
+/** The longest wait between two polls while nothing changes (unless the base is longer). */
+const MAX_IDLE_INTERVAL_MS = 30000;
+/** How much longer each poll waits that saw no change. */
+const IDLE_GROWTH = 1.5;
+/** After a failed poll: Lumino's Poll backs off by this factor, up to the max. */
+const ERROR_GROWTH = 2;
+const ERROR_MAX_INTERVAL_MS = 60000;
+
+/** The Poll's frequency for a wait of `ms` over the base interval `baseMs`. */
+export function pollFrequency(
+  ms: number,
+  baseMs: number
+): { interval: number; backoff: number; max: number } {
+  const max = Math.max(ERROR_MAX_INTERVAL_MS, baseMs);
+  return {
+    interval: Math.min(Math.round(ms), max),
+    backoff: ERROR_GROWTH,
+    max
+  };
+}
+
+/**
+ * The next wait after a poll that saw no change: longer, up to a limit, and never
+ * below the base interval (which the settings may put above the limit).
+ */
+export function idleIntervalMs(baseMs: number, currentMs: number): number {
+  return Math.max(
+    baseMs,
+    Math.min(currentMs * IDLE_GROWTH, MAX_IDLE_INTERVAL_MS)
+  );
+}

@@ -3,27 +3,19 @@ import { IDisposable } from '@lumino/disposable';
 import { Poll } from '@lumino/polling';
 
 import type { SageRunClient } from '../api/client';
-import { SageRunApiError } from '../api/errors';
-import { isTerminal, Run, RunStatus } from '../api/types';
-import { needsPolling } from './poller';
+import { asApiError, SageRunApiError } from '../api/errors';
+import { isTerminal, Run } from '../api/types';
+import { idleIntervalMs, needsPolling, pollFrequency } from './poller';
+import {
+  activeBeyond,
+  appendPage,
+  matchesFilters,
+  mergeRuns,
+  RunFilters
+} from './runList';
 import { TrackedRuns } from './trackedRuns';
 
-export type RunScope = 'notebook' | 'all';
-
-export interface RunFilters {
-  scope: RunScope;
-  status: RunStatus | '';
-}
-
 export const PAGE_SIZE = 20;
-
-/** The longest wait between two polls while nothing changes (unless the base is longer). */
-const MAX_IDLE_INTERVAL_MS = 30000;
-/** How much longer each poll waits that saw no change. */
-const IDLE_GROWTH = 1.5;
-/** After a failed poll: Lumino's Poll backs off by this factor, up to the max. */
-const ERROR_GROWTH = 2;
-const ERROR_MAX_INTERVAL_MS = 60000;
 
 export interface IRunsModelOptions {
   client: SageRunClient;
@@ -54,11 +46,7 @@ export class RunsModel implements IDisposable {
       auto: false,
       name: 'jupyter_sagerun:runs',
       factory: () => this._tick(),
-      frequency: {
-        interval: this._baseMs,
-        backoff: ERROR_GROWTH,
-        max: Math.max(ERROR_MAX_INTERVAL_MS, this._baseMs)
-      },
+      frequency: pollFrequency(this._baseMs, this._baseMs),
       // Skip ticks (without a request) while the page is hidden.
       standby: () => isHidden()
     });
@@ -193,11 +181,7 @@ export class RunsModel implements IDisposable {
       if (generation !== this._generation) {
         return;
       }
-      const have = new Set(this._items.map(r => r.id));
-      this._items = [
-        ...this._items,
-        ...page.items.filter(r => !have.has(r.id))
-      ];
+      this._items = appendPage(this._items, page.items);
       this._nextToken = page.nextToken ?? null;
       this._error = null;
     } catch (e) {
@@ -221,12 +205,7 @@ export class RunsModel implements IDisposable {
       return false;
     }
     const seen = new Set(page.items.map(r => r.id));
-    const stragglers = new Set<string>();
-    for (const run of this._items) {
-      if (!seen.has(run.id) && !isTerminal(run.status)) {
-        stragglers.add(run.id);
-      }
-    }
+    const stragglers = activeBeyond(this._items, seen);
     for (const id of this._tracked.unseenActive(seen)) {
       stragglers.add(id);
     }
@@ -283,12 +262,7 @@ export class RunsModel implements IDisposable {
   }
 
   private _setInterval(ms: number): void {
-    const max = Math.max(ERROR_MAX_INTERVAL_MS, this._baseMs);
-    this._poll.frequency = {
-      interval: Math.min(Math.round(ms), max),
-      backoff: ERROR_GROWTH,
-      max
-    };
+    this._poll.frequency = pollFrequency(ms, this._baseMs);
   }
 
   /**
@@ -310,12 +284,9 @@ export class RunsModel implements IDisposable {
       void this._poll.stop();
       return;
     }
-    // (Never below the base interval, which the settings may put above the limit.)
-    const idle = Math.max(
-      this._baseMs,
-      Math.min(this.pollIntervalMs * IDLE_GROWTH, MAX_IDLE_INTERVAL_MS)
+    this._setInterval(
+      changed ? this._baseMs : idleIntervalMs(this._baseMs, this.pollIntervalMs)
     );
-    this._setInterval(changed ? this._baseMs : idle);
   }
 
   private _fetchPage(nextToken?: string) {
@@ -332,29 +303,12 @@ export class RunsModel implements IDisposable {
     });
   }
 
-  /** Replace known runs; `prepend` adds unknown ones newest first. */
+  /** Replace known runs; `prepend` adds unknown ones that match, newest first. */
   private _merge(runs: Run[], prepend: boolean): void {
-    const byId = new Map(runs.map(r => [r.id, r]));
-    const known = new Set(this._items.map(r => r.id));
-    const items = this._items.map(r => byId.get(r.id) ?? r);
-    const fresh = runs.filter(r => !known.has(r.id) && this._matches(r));
-    this._items = prepend ? [...fresh, ...items] : items;
-    if (prepend && fresh.length) {
-      this._items.sort((a, b) =>
-        (b.createdAt ?? '').localeCompare(a.createdAt ?? '')
-      );
-    }
-  }
-
-  private _matches(run: Run): boolean {
-    const { scope, status } = this._filters;
-    if (status && run.status !== status) {
-      return false;
-    }
-    if (scope === 'notebook') {
-      return !!this._notebookPath && run.path === this._notebookPath;
-    }
-    return true;
+    this._items = mergeRuns(this._items, runs, {
+      prepend,
+      matches: run => matchesFilters(run, this._filters, this._notebookPath)
+    });
   }
 
   /** Note the statuses of tracked runs; report those that ended. */
@@ -385,15 +339,4 @@ export class RunsModel implements IDisposable {
   private _disposed = false;
   private _changed = new Signal<this, void>(this);
   private _runEnded = new Signal<this, Run>(this);
-}
-
-export function asApiError(e: unknown): SageRunApiError {
-  if (e instanceof SageRunApiError) {
-    return e;
-  }
-  return new SageRunApiError({
-    status: 500,
-    code: 'InternalError',
-    message: e instanceof Error ? e.message : String(e)
-  });
 }

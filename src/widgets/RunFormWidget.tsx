@@ -6,21 +6,13 @@ import { TranslationBundle } from '@jupyterlab/translation';
 
 import type { SageRunClient } from '../api/client';
 import { SageRunApiError } from '../api/errors';
-import type { Run, RunContext } from '../api/types';
-import { IPreSubmitCheck, RunForm, SubmitPhase } from '../components/RunForm';
-import {
-  applyPreset,
-  FormSettings,
-  initialState,
-  makeRow,
-  presetFromRun,
-  RunFormState,
-  toRequest
-} from '../model/formState';
-import type { PackagesSource } from '../components/EnvironmentSection';
+import type { Run } from '../api/types';
+import { RunForm } from '../components/RunForm';
+import { FormSettings, RunFormState, toRequest } from '../model/formState';
 import { requirementsPathFor } from '../model/environment';
 import { ICellSource, sameCells, waitUntilOnDisk } from '../model/onDisk';
-import { ParametersCell, readParametersCell } from '../model/paramsCell';
+import { IPreSubmitCheck, IPrefill, prefill } from '../model/prefill';
+import type { SubmitPhase } from '../model/submission';
 import { RunSubmitter } from '../model/submitter';
 
 export interface IRunFormWidgetOptions {
@@ -36,16 +28,6 @@ export interface IRunFormWidgetOptions {
   onStarted: (run: Run) => void;
   onSavePreset: (state: RunFormState) => Promise<void>;
   onClose: () => void;
-}
-
-interface ILoaded {
-  context: RunContext | null;
-  contextError: string | null;
-  initial: RunFormState;
-  cell: ParametersCell;
-  checks: IPreSubmitCheck[];
-  packagesSource: PackagesSource;
-  requirementsPath: string | null;
 }
 
 /** The run form of one notebook: loads what prefills it, then renders it. */
@@ -143,127 +125,30 @@ export class RunFormWidget extends ReactWidget {
     }
   };
 
+  /** Gather what prefills the form (model/prefill.ts decides), then render it. */
   private async _load(): Promise<void> {
-    const { trans, settings, rerun } = this.options;
+    const { trans, settings, rerun, path, client } = this.options;
     const [context, notebook, lastRun, requirements] = await Promise.allSettled(
       [
-        this.options.client.getContext(),
-        this.options.path
-          ? this._notebookJson()
-          : Promise.reject(new Error('no path')),
-        rerun || !this.options.path ? Promise.resolve(null) : this._lastRun(),
+        client.getContext(),
+        path ? this._notebookJson() : Promise.resolve(null),
+        rerun || !path ? Promise.resolve(null) : this._lastRun(),
         this._requirements()
       ]
     );
-    const checks: IPreSubmitCheck[] = [];
-    let ctx: RunContext | null = null;
-    let contextError: string | null = null;
-    if (context.status === 'fulfilled') {
-      ctx = context.value;
-      const missing = [
-        ctx.domainId ? '' : trans.__('domain'),
-        ctx.projectId ? '' : trans.__('project')
-      ].filter(Boolean);
-      if (missing.length) {
-        checks.push({
-          severity: 'error',
-          message: trans.__(
-            'No %1 is configured: set c.SageRun.domain_id and c.SageRun.project_id, or open JupyterLab in a SageMaker Unified Studio space.',
-            missing.join(trans.__(' and '))
-          )
-        });
-      }
-    } else {
-      contextError = errorMessage(context.reason);
-      checks.push({
-        severity: 'error',
-        message: trans.__('Where the run would go is unknown: %1', contextError)
-      });
-    }
-
-    let cell: ParametersCell = { found: false, parameters: [] };
-    if (notebook.status === 'fulfilled') {
-      const nb = notebook.value ?? {};
-      cell = readParametersCell(nb);
-      if (!nb.metadata?.kernelspec?.name) {
-        checks.push({
-          severity: 'error',
-          pathOnly: true,
-          message: trans.__(
-            'The notebook has no kernelspec: open it, select a kernel and save it.'
-          )
-        });
-      }
-    } else if (this.options.path) {
-      checks.push({
-        severity: 'error',
-        pathOnly: true,
-        message: trans.__(
-          'Could not read %1: %2',
-          this.options.path,
-          errorMessage(notebook.reason)
-        )
-      });
-    }
-
-    let state = initialState(settings);
-    const preset = settings.presets.find(
-      p => p.name === settings.defaultPreset
+    this._loaded = prefill(
+      {
+        settings,
+        path,
+        rerun,
+        context,
+        notebook: path ? notebook : null,
+        lastRun: lastRun.status === 'fulfilled' ? lastRun.value : null,
+        requirements:
+          requirements.status === 'fulfilled' ? requirements.value : null
+      },
+      trans
     );
-    if (preset) {
-      state = applyPreset(state, { ...preset, parameterNames: undefined });
-    }
-    let packagesSource: PackagesSource = null;
-    if (lastRun.status === 'fulfilled' && lastRun.value) {
-      state = applyPreset(state, presetFromRun(lastRun.value));
-      if (state.packages) {
-        packagesSource = 'lastRun';
-      }
-    }
-    // The file beside the notebook says what it needs, whatever ran last.
-    const requirementsText =
-      requirements.status === 'fulfilled' ? requirements.value : null;
-    if (requirementsText !== null && !rerun) {
-      state.packages = requirementsText;
-      packagesSource = 'requirements';
-    }
-    state.path = this.options.path;
-    state.parameters = cell.parameters.map(p => makeRow(p.name, p.value));
-    if (rerun) {
-      state = applyPreset(state, presetFromRun(rerun));
-      if (rerun.parameters) {
-        state.parameters = Object.entries(rerun.parameters).map(([k, v]) =>
-          makeRow(k, v)
-        );
-      }
-      if (!this.options.path) {
-        state.target = 'notebookId';
-        state.notebookId = rerun.notebookId;
-      }
-    }
-    // Subnets and security groups start from the SMUS context where it gives
-    // them; the context has no VPC id (the space metadata does not say), so that
-    // field stays as the user, a preset or a rerun fills it.
-    if (ctx?.vpc) {
-      if (!state.subnetIds && ctx.vpc.subnetIds?.length) {
-        state.subnetIds = ctx.vpc.subnetIds.join(', ');
-      }
-      if (!state.securityGroupIds && ctx.vpc.securityGroupIds?.length) {
-        state.securityGroupIds = ctx.vpc.securityGroupIds.join(', ');
-      }
-    }
-    this._loaded = {
-      context: ctx,
-      contextError,
-      initial: state,
-      cell,
-      checks,
-      packagesSource,
-      requirementsPath:
-        requirementsText !== null
-          ? requirementsPathFor(this.options.path)
-          : null
-    };
     this.update();
   }
 
@@ -372,16 +257,11 @@ export class RunFormWidget extends ReactWidget {
     );
   }
 
-  private _loaded: ILoaded | null = null;
+  private _loaded: IPrefill | null = null;
   private _submitter: RunSubmitter;
 }
 
-export function errorMessage(reason: unknown): string {
-  if (reason instanceof SageRunApiError) {
-    return reason.message;
-  }
-  return reason instanceof Error ? reason.message : String(reason);
-}
+export { errorMessage } from '../model/prefill';
 
 export function notifyStarted(
   run: Run,

@@ -1,0 +1,97 @@
+import * as React from 'react';
+import { TranslationBundle } from '@jupyterlab/translation';
+
+import type { Run } from '../api/types';
+import { formatHours } from '../model/format';
+
+/** The local backend's runs say they are "created by" it ("local"). */
+const LOCAL_CREATOR = 'local';
+
+function imageVersionText(run: Run, trans: TranslationBundle): string {
+  const version =
+    run.environmentConfiguration?.imageVersion ?? trans.__('(default)');
+  return run.createdBy === LOCAL_CREATOR
+    ? trans.__(
+        '%1 (recorded: the local backend runs every image version on its own Python)',
+        version
+      )
+    : version;
+}
+
+/** A run's settings as label and value, in the order the details list them. */
+export function runSettingRows(
+  run: Run,
+  trans: TranslationBundle
+): Array<[string, React.ReactNode]> {
+  return [
+    [trans.__('Run id'), run.id],
+    [
+      trans.__('Notebook'),
+      run.path ? `${run.path} (${run.notebookId})` : run.notebookId
+    ],
+    [trans.__('Domain / project'), `${run.domainId} / ${run.owningProjectId}`],
+    [
+      trans.__('Instance type'),
+      run.computeConfiguration?.instanceType ?? trans.__('(default)')
+    ],
+    [
+      trans.__('Compute environment version'),
+      run.computeConfiguration?.environmentVersion ?? trans.__('(default)')
+    ],
+    [trans.__('Image version'), imageVersionText(run, trans)],
+    [
+      trans.__('Packages'),
+      run.environmentConfiguration?.packageConfig?.packageSpecification?.trim() ? (
+        <pre
+          className="jp-SageRun-packagesList"
+          data-testid="sagerun-run-packages"
+        >
+          {run.environmentConfiguration.packageConfig.packageSpecification}
+        </pre>
+      ) : (
+        trans.__('none')
+      )
+    ],
+    [
+      trans.__('Network'),
+      run.networkConfiguration
+        ? [
+            run.networkConfiguration.networkAccessType,
+            run.networkConfiguration.vpcId,
+            (run.networkConfiguration.subnetIds ?? []).join(', '),
+            (run.networkConfiguration.securityGroupIds ?? []).join(', ')
+          ]
+            .filter(Boolean)
+            .join(' · ')
+        : trans.__('(default)')
+    ],
+    [
+      trans.__('Timeout'),
+      run.timeoutConfiguration?.runTimeoutInMinutes
+        ? `${run.timeoutConfiguration.runTimeoutInMinutes} min (${formatHours(
+            run.timeoutConfiguration.runTimeoutInMinutes,
+            trans
+          )})`
+        : trans.__('(default)')
+    ],
+    [
+      trans.__('Notifications'),
+      (run.notificationConfiguration?.notifyOn ?? []).join(', ') ||
+        trans.__('none')
+    ],
+    [
+      trans.__('Metadata'),
+      Object.entries(run.metadata ?? {})
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ') || trans.__('none')
+    ],
+    [trans.__('Schedule'), run.scheduleId ?? trans.__('none')],
+    [
+      trans.__('Trigger'),
+      [run.triggerSource?.type, run.triggerSource?.name]
+        .filter(Boolean)
+        .join(' · ') || trans.__('none')
+    ],
+    [trans.__('Created by'), run.createdBy ?? '']
+  ];
+}
