@@ -2,7 +2,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { IDisposable } from '@lumino/disposable';
 import { Poll } from '@lumino/polling';
 
-import { SageRunApiError } from '../api/errors';
+import { asApiError, SageRunApiError } from '../api/errors';
 import type { IScheduleApi, Schedule } from '../api/scheduleTypes';
 import { isTerminal, Run } from '../api/types';
 
@@ -104,7 +104,7 @@ export class SchedulesModel implements IDisposable {
       }
     } catch (e) {
       if (generation === this._generation) {
-        this._error = asError(e);
+        this._error = asApiError(e);
       }
     } finally {
       if (generation === this._generation) {
@@ -173,7 +173,7 @@ export class SchedulesModel implements IDisposable {
       const page = await this.api.listScheduleRuns(scheduleIdOf(schedule));
       next = { items: page.items, loading: false, error: null };
     } catch (e) {
-      next = { ...current, loading: false, error: asError(e) };
+      next = { ...current, loading: false, error: asApiError(e) };
     }
     // Hidden meanwhile: stay hidden.
     if (this._runs.has(name)) {
@@ -266,14 +266,4 @@ export class SchedulesModel implements IDisposable {
   private _poll: Poll<void, unknown, 'standby'>;
   private _changed = new Signal<this, void>(this);
   private _fired = new Signal<this, string[]>(this);
-}
-
-function asError(e: unknown): SageRunApiError {
-  return e instanceof SageRunApiError
-    ? e
-    : new SageRunApiError({
-        status: 500,
-        code: 'InternalError',
-        message: e instanceof Error ? e.message : String(e)
-      });
 }

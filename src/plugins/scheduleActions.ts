@@ -4,7 +4,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 
 import type { Run } from '../api/types';
 import type { IScheduleActions } from '../components/ScheduleRow';
-import { asApiError } from '../model/runsModel';
+import { asApiError } from '../api/errors';
 import type { SchedulesModel } from '../model/schedulesModel';
 import { CommandIDs } from '../tokens';
 
