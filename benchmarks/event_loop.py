@@ -6,7 +6,7 @@ answers for ``--delay`` seconds; then ``--concurrency`` threads each send one
 ``GET /api/status`` is polled every ``--interval`` seconds until every start has
 answered. Blocking calls belong in the thread pool; if one ran on the event loop, the
 status requests would wait for it.
-Targets (issue 4): status latency median < 20 ms and max < 100 ms.
+Targets: status latency median < 20 ms and max < 100 ms.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ The local backend's own RSS is printed beside local mode's, not added: it is ano
 process, as a kernel is. One start of each kind is made first and not counted (the
 first start after a while reads its files from disk). Medians of the rounds.
 
-Targets (issues 9 and 12), as those issues measured them: on a server just started
+Targets, measured this way: on a server just started
 (its warm-up done), the extension adds at most 20 MB in aws and in local mode, and at
 most 0.05 s of start-up (its share) in aws mode. In use is printed beside, for what it is:
 mostly botocore and its endpoint table, pydantic and the DataZone model, which any

@@ -10,7 +10,7 @@ warm-up hit both alike), against the same local backend:
 
 Every call has its own clientToken, so each one creates a run. The backend keeps runs
 QUEUED (max_concurrent_runs=0): no papermill process competes for the CPU.
-Target (issue 4): median(REST) / median(direct) <= 1.15.
+Target: median(REST) / median(direct) <= 1.15.
 
 Two more series, interleaved with the same calls, say where the difference goes:
 

@@ -7,7 +7,7 @@ environments with uv. The packages are a wheel written here (no index is asked, 
 figures do not depend on a network). The three series are interleaved round by round,
 in an order that alternates, so drift and warm-up hit them alike. Each "new" round uses
 a specification never seen before; "cached" repeats one built during the warm-up.
-Target (issue 11): median(cached) - median(none) <= 0.3 s.
+Target: median(cached) - median(none) <= 0.3 s.
 """
 
 from __future__ import annotations

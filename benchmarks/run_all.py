@@ -14,7 +14,16 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("overhead", "event_loop", "load", "sync", "packages", "footprint", "bundle")
+BENCHMARKS = (
+    "overhead",
+    "event_loop",
+    "load",
+    "sync",
+    "packages",
+    "footprint",
+    "bundle",
+    "schedule_latency",
+)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,7 +8,7 @@ for the staging bucket of the local S3 and every object version that appears und
 staging prefix during a run is summed. The backend's own request counters say which
 DataZone operations each run caused. ``GET /api/status`` is polled meanwhile, to show
 what the upload does to the server's responsiveness.
-Target (issue 4): the unchanged second run uploads nothing (0 bytes).
+Target: the unchanged second run uploads nothing (0 bytes).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Can the botocore of this interpreter build and use a DataZone client from our model?
+"""Can the botocore of this interpreter build and use a DataZone client (and an
+EventBridge Scheduler one) from our models?
 
 Run by scripts/check_botocore_floor.py in a virtual environment holding nothing but one
 botocore release: it loads ``jupyter_sagerun/aws/botocore_data`` through a Loader of its own
@@ -94,6 +95,12 @@ def probe(data_dir: str) -> str:
         with contextlib.suppress(Sent):
             real.get_notebook_run(domainIdentifier="dzd_x", identifier="r1")
         assert urls and urls[0].startswith("https://datazone.us-east-1.api.aws/"), urls
+        step = "the Scheduler endpoint of us-east-1 (the shipped scheduler model)"
+        scheduler = session.create_client("scheduler", **keys)
+        scheduler.meta.events.register("before-send.scheduler", capture)
+        with contextlib.suppress(Sent):
+            scheduler.get_schedule(Name="n", GroupName="g")
+        assert urls[-1].startswith("https://scheduler.us-east-1.amazonaws.com/schedules/n"), urls
     except Exception as exc:
         return f"FAILS at {step}: {type(exc).__name__}: {str(exc)[:200]}"
     finally:

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "jupyter_sagerun" / "botocore_data"
+DATA = ROOT / "jupyter_sagerun" / "aws" / "botocore_data"
 PROBE = ROOT / "scripts" / "botocore_probe.py"
 # The last release before the floor (botocore 1.28.5 has no endpoint rule sets).
 BELOW_FLOOR = "1.28.5"

@@ -1,4 +1,5 @@
-"""Copy DataZone's service model out of a pinned botocore release into our package.
+"""Copy DataZone's and EventBridge Scheduler's service models out of a pinned botocore
+release into our package.
 
 jupyter_sagerun ships the model it is written against (``jupyter_sagerun/aws/botocore_data``,
 package data), so it behaves the same on every botocore it supports: SageMaker
@@ -20,15 +21,18 @@ from wheel_members import wheel_members
 # Raise it to follow DataZone's API; then run this script and the tests.
 BOTOCORE_VERSION = "1.44.8"
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "jupyter_sagerun" / "botocore_data"
-MODEL_PREFIX = "botocore/data/datazone/"
+DATA = ROOT / "jupyter_sagerun" / "aws" / "botocore_data"
+# The services whose models we ship, each under its own folder of DATA.
+SERVICES = ("datazone", "scheduler")
 LEGAL = {"LICENSE.txt", "NOTICE"}
 
 
 def _wanted(name: str) -> str | None:
     """Where a member of botocore's wheel goes under DATA, or None to leave it."""
-    if name.startswith(MODEL_PREFIX) and not name.endswith("/"):
-        return "datazone/" + name[len(MODEL_PREFIX) :]
+    for service in SERVICES:
+        prefix = f"botocore/data/{service}/"
+        if name.startswith(prefix) and not name.endswith("/"):
+            return f"{service}/" + name[len(prefix) :]
     top, _, base = name.partition("/")
     if top == f"botocore-{BOTOCORE_VERSION}.dist-info" and base in LEGAL:
         return f"botocore-{base}"
@@ -67,7 +71,7 @@ def main(argv: list[str]) -> int:
                 file=sys.stderr,
             )
             return 1
-        print(f"shipped DataZone model is botocore {BOTOCORE_VERSION}'s")
+        print(f"shipped DataZone and Scheduler models are botocore {BOTOCORE_VERSION}'s")
         return 0
     for path in DATA.rglob("*"):
         if path.is_file():

@@ -75,8 +75,9 @@ async def test_every_route_without_a_token_is_403(
     jp_serverapp: Any, http_server_client: Any
 ) -> None:
     routes = sagerun_routes(jp_serverapp)
-    # All seven route/method pairs of DEVELOPERS.md, found in the live routing table.
-    assert sum(len(methods(h)) for _, h in routes) == 7, routes
+    # The seven route/method pairs of the runs and the nine of the schedules, found in
+    # the live routing table.
+    assert sum(len(methods(h)) for _, h in routes) == 16, routes
     for path, handler in routes:
         for method in methods(handler):
             assert await _status(http_server_client, path, method) == 403, (method, path)

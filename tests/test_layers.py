@@ -29,10 +29,18 @@ ROOMS: dict[str, set[str]] = {
     "cli": {"core", "aws", "runs", "local", "server", "cli"},
 }
 
-#: Of ``aws``, what the backend and the workflow may use: the model, its validator, the
-#: error table and the log filter. The gateway that calls AWS is handed to the workflow by
-#: the composition (``server/wiring.py``), so no workflow module imports it.
-AWS_FOR_OTHERS = {"datazone_model", "validation", "wirelog", "error_tables", ""}
+#: Of ``aws``, what the backend and the workflow may use: the models (DataZone's,
+#: EventBridge Scheduler's), the validator, the error table and the log filter. The
+#: gateways that call AWS are handed to the workflow by the composition
+#: (``server/wiring.py``), so no workflow module imports them.
+AWS_FOR_OTHERS = {
+    "datazone_model",
+    "scheduler_model",
+    "validation",
+    "wirelog",
+    "error_tables",
+    "",
+}
 
 #: Third-party packages only some modules may import (``room/*``: the whole room).
 ALLOWED: dict[str, set[str]] = {
@@ -42,7 +50,7 @@ ALLOWED: dict[str, set[str]] = {
     "botocore": {"aws/*", "local/*"},
     "tornado": {"server/*", "local/*"},
     "jupyter_server": {"server/*"},
-    "pydantic": {"runs/models.py", "server/handlers.py"},
+    "pydantic": {"runs/models.py", "runs/schedule_models.py", "server/handlers.py"},
     "moto": {"local/*"},
     "papermill": {"local/*"},
     "nbclient": {"local/*"},

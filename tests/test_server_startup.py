@@ -1,7 +1,7 @@
 """What a real ``jupyter-server`` with the extension on imports at start-up, and when
 the rest comes: the request models (pydantic), the AWS SDK and the DataZone model are
-the first request's to import, not every server's (issue 12's start-up target;
-``benchmarks/footprint.py`` measures it)."""
+the first request's to import, not every server's (the start-up budget that
+``benchmarks/footprint.py`` measures)."""
 
 from __future__ import annotations
 

@@ -34,6 +34,7 @@ from .error_tables import (
     redact,
     sensitive_strings,
 )
+from .validation import checked
 from .wirelog import install_log_filter
 
 log = logging.getLogger(__name__)
@@ -216,7 +217,10 @@ class DataZoneGateway:
         return session
 
     def client(self, target: AwsTarget, service: str) -> Any:
-        endpoint = target.s3_endpoint_url if service == "s3" else target.endpoint_url
+        endpoint = {
+            "s3": target.s3_endpoint_url,
+            "scheduler": target.scheduler_endpoint_url,
+        }.get(service, target.endpoint_url)
         profile = None if target.static_credentials else target.profile
         key = (service, profile, target.region, endpoint, target.key_id)
         with self._lock:
@@ -258,6 +262,8 @@ class DataZoneGateway:
     # the API
 
     def call(self, target: AwsTarget, operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """``operation`` with ``params``, checked against the model first (once: a
+        ``CheckedRequest`` is not checked again); a refusal is ``InvalidInput``."""
         endpoint = target.endpoint_url
         secrets: list[str] = []
         try:
@@ -266,6 +272,7 @@ class DataZoneGateway:
             model = client.meta.service_model
             if operation not in model.operation_names:
                 raise SageRunError(500, "InternalError", f"Unknown DataZone operation {operation}.")
+            params = checked(operation, params)
             secrets = sensitive_strings(model.operation_model(operation).input_shape, params)
             response: dict[str, Any] = getattr(client, xform_name(operation))(**params)
         except Exception as exc:

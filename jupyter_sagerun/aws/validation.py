@@ -14,9 +14,16 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
+from botocore.model import (
+    ListShape,
+    MapShape,
+    OperationModel,
+    ServiceModel,
+    Shape,
+    StructureShape,
+)
 
-from ..core.errors import FieldError, SageRunError
+from ..core.errors import FieldError, SageRunError, validation_error
 from .datazone_model import service_model
 
 
@@ -145,9 +152,12 @@ def _semantic_rules(operation: str, params: Mapping[str, Any]) -> list[FieldErro
     return out
 
 
-def validate_input(operation: str, params: Mapping[str, Any]) -> list[FieldError]:
-    """Every problem with ``params`` as the input of ``operation``, each by its path."""
-    shape = operation_model(operation).input_shape
+def validate_input(
+    operation: str, params: Mapping[str, Any], model: ServiceModel | None = None
+) -> list[FieldError]:
+    """Every problem with ``params`` as the input of ``operation`` (of DataZone, unless
+    another service's ``model`` is given), each by its path."""
+    shape = (model or service_model()).operation_model(operation).input_shape
     out: list[FieldError] = []
     if shape is not None:
         _check_structure(shape, params, "", out)
@@ -155,9 +165,54 @@ def validate_input(operation: str, params: Mapping[str, Any]) -> list[FieldError
     return out
 
 
+def validate_member(operation: str, member: str, value: Any) -> list[FieldError]:
+    """Every problem with ``value`` as the member ``member`` of ``operation``'s input,
+    each by its path under ``member`` (for a member checked before its request is made)."""
+    shape = operation_model(operation).input_shape
+    assert isinstance(shape, StructureShape)
+    out: list[FieldError] = []
+    _check(shape.members[member], value, member, out)
+    return out
+
+
+class InvalidInput(SageRunError):
+    """A request the DataZone model refuses; its fields carry DataZone's member names
+    (the REST edge, ``runs.models.rest_named``, renames them for its clients)."""
+
+
+class CheckedRequest(dict[str, Any]):
+    """The input of ``operation``, validated: the gateway sends it without a second
+    check. A caller that must refuse a request before a side effect (an upload, an
+    import) checks it early with ``checked`` and hands this on."""
+
+    def __init__(self, operation: str, params: Mapping[str, Any]) -> None:
+        super().__init__(params)
+        self.operation = operation
+
+
+def refused(problems: list[FieldError]) -> InvalidInput:
+    error = validation_error(problems)
+    return InvalidInput(error.status, error.code, error.message, error.fields)
+
+
+def checked(operation: str, params: Mapping[str, Any]) -> CheckedRequest:
+    """``params`` as a checked ``operation`` request, or ``InvalidInput`` naming every
+    failing field."""
+    if isinstance(params, CheckedRequest) and params.operation == operation:
+        return params
+    problems = validate_input(operation, params)
+    if problems:
+        raise refused(problems)
+    return CheckedRequest(operation, params)
+
+
 __all__ = [
+    "CheckedRequest",
+    "InvalidInput",
     "SageRunError",
+    "checked",
     "operation_model",
     "service_model",
     "validate_input",
+    "validate_member",
 ]

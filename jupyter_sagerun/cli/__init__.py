@@ -34,6 +34,10 @@ class SageRunCLI(JupyterApp):
             "jupyter_sagerun.cli.output.OutputApp",
             "Download the result of an ended run (ipynb or pdf).",
         ),
+        "schedule": (
+            "jupyter_sagerun.cli.schedule.ScheduleApp",
+            "Schedules: create, list, show, pause, resume, delete, run-now.",
+        ),
         "env": (
             "jupyter_sagerun.cli.env.EnvApp",
             'Print export lines for the local backend: eval "$(jupyter sagerun env)".',

@@ -47,6 +47,7 @@ class EnvApp(CommandApp):
             endpoints.s3_endpoint_url,
             endpoints.credentials,
             endpoints.region,
+            endpoints.scheduler_endpoint_url,
         )
         print(export_lines(variables), flush=True)
         return EXIT_OK

@@ -32,6 +32,38 @@ def _timeout_help() -> str:
     return f"run timeout ({limits['min']}-{limits['max']}; default {DEFAULT_RUN_TIMEOUT_MINUTES})"
 
 
+def add_run_options(p: argparse.ArgumentParser) -> None:
+    """The run settings (compute, timeout, parameters, packages, network, metadata):
+    ``run``'s, and a schedule's."""
+    p.add_argument("--instance-type", metavar="T", help="compute, e.g. ml.m5.large")
+    p.add_argument("--environment-version", metavar="V", help="SMUS image version")
+    p.add_argument("--timeout", metavar="MINUTES", type=int, help=_timeout_help())
+    p.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        default=[],
+        help="a notebook parameter (repeatable); JSON values arrive decoded",
+    )
+    p.add_argument(
+        "--requirements",
+        metavar="FILE",
+        help="the run's packages, requirements.txt style (what uv accepts); - reads stdin",
+    )
+    p.add_argument(
+        "--image-version",
+        metavar="V",
+        help="the environment's image version (environmentConfiguration.imageVersion)",
+    )
+    p.add_argument("--network", choices=sorted(NETWORKS), help="network access")
+    p.add_argument("--vpc-id", metavar="ID")
+    p.add_argument("--subnet", action="append", default=[], metavar="ID")
+    p.add_argument("--security-group", action="append", default=[], metavar="ID")
+    p.add_argument("--metadata", nargs=2, action="append", default=[], metavar=("KEY", "VALUE"))
+
+
 class RunApp(CommandApp):
     name = "jupyter-sagerun-run"
     description = DESCRIPTION
@@ -40,33 +72,7 @@ class RunApp(CommandApp):
     def build_parser(self) -> argparse.ArgumentParser:
         p = self.new_parser(DESCRIPTION)
         p.add_argument("notebook", metavar="NOTEBOOK", help="the .ipynb file to run")
-        p.add_argument("--instance-type", metavar="T", help="compute, e.g. ml.m5.large")
-        p.add_argument("--environment-version", metavar="V", help="SMUS image version")
-        p.add_argument("--timeout", metavar="MINUTES", type=int, help=_timeout_help())
-        p.add_argument(
-            "-p",
-            "--parameter",
-            nargs=2,
-            action="append",
-            metavar=("NAME", "VALUE"),
-            default=[],
-            help="a notebook parameter (repeatable); JSON values arrive decoded",
-        )
-        p.add_argument(
-            "--requirements",
-            metavar="FILE",
-            help="the run's packages, requirements.txt style (what uv accepts); - reads stdin",
-        )
-        p.add_argument(
-            "--image-version",
-            metavar="V",
-            help="the environment's image version (environmentConfiguration.imageVersion)",
-        )
-        p.add_argument("--network", choices=sorted(NETWORKS), help="network access")
-        p.add_argument("--vpc-id", metavar="ID")
-        p.add_argument("--subnet", action="append", default=[], metavar="ID")
-        p.add_argument("--security-group", action="append", default=[], metavar="ID")
-        p.add_argument("--metadata", nargs=2, action="append", default=[], metavar=("KEY", "VALUE"))
+        add_run_options(p)
         p.add_argument("--client-token", metavar="T", help="makes a retried command idempotent")
         p.add_argument("--wait", action="store_true", help="follow the run to its end")
         p.add_argument(

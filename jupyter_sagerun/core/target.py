@@ -21,6 +21,8 @@ class AwsTarget:
     profile: str | None = None
     endpoint_url: str | None = None
     s3_endpoint_url: str | None = None
+    #: EventBridge Scheduler's endpoint (the local backend's own port; None on AWS).
+    scheduler_endpoint_url: str | None = None
     credentials: Credentials | None = field(default=None, repr=False, compare=False)
 
     @property

@@ -18,6 +18,7 @@ from .shellenv import env_vars, export_lines
 _EXAMPLES = """
 DataZone API:  {endpoint}
 S3:            {s3}
+Scheduler:     {scheduler} ({schedules}; they fire while this backend runs)
 staging:       {staging}
 state:         {state} (credentials in {state}/backend.json)
 
@@ -28,6 +29,7 @@ start. Point the AWS CLI and boto3 at it (or: eval "$(jupyter sagerun env)"):
   aws datazone list-notebook-runs \\
       --domain-identifier {domain} --owning-project-identifier {project}
   aws s3 ls s3://{bucket}/
+  aws scheduler list-schedules
 
 JupyterLab and `jupyter sagerun` find it through its state directory:
   jupyter lab --SageRun.backend=local --LocalBackend.state_dir={state}
@@ -86,6 +88,8 @@ class LocalBackendApp(Application):
                     _EXAMPLES.format(
                         endpoint=backend.endpoint_url,
                         s3=backend.s3_endpoint_url,
+                        scheduler=backend.scheduler_endpoint_url,
+                        schedules=backend.schedules.status().summary(),
                         staging=backend.staging_s3_uri,
                         state=backend.state_dir,
                         exports=export_lines(
@@ -94,6 +98,7 @@ class LocalBackendApp(Application):
                                 backend.s3_endpoint_url,
                                 backend.credentials,
                                 backend.region,
+                                backend.scheduler_endpoint_url,
                             )
                         ),
                         domain=backend.default_domain_id,

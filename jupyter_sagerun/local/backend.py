@@ -8,6 +8,7 @@ machinery is imported inside ``start()``."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import threading
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from traitlets import Bool, Enum, Float, Int, Unicode, default
 from traitlets.config import LoggingConfigurable
 
 from ..core.credentials import Credentials
+from ..core.ids import LOCAL_DOMAIN_ID, LOCAL_PROJECT_ID
 from .discovery import (
     BackendAlreadyRunning,
     RunningBackend,
@@ -34,8 +36,9 @@ from .private import private_dir
 from .s3 import REGION, LocalS3
 
 if TYPE_CHECKING:
-    from .operations import Operations
     from .scheduler import Scheduler
+    from .schedules import LocalSchedules
+    from .state import BackendState
     from .store import Store
 
 
@@ -64,6 +67,12 @@ class LocalBackend(LoggingConfigurable):
     )
     port = Int(0, config=True, help="Port of the DataZone API (0 picks a free one).")
     s3_port = Int(0, config=True, help="Port of the local S3 (0 picks a free one).")
+    scheduler_port = Int(
+        0,
+        config=True,
+        help="Port of the local EventBridge Scheduler API (0 picks a free one). Its "
+        "schedules fire notebook runs while this backend runs.",
+    )
     runner_log_level = Enum(
         ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],
         "WARNING",
@@ -103,8 +112,8 @@ class LocalBackend(LoggingConfigurable):
     # How long start() waits for a backend that holds the lock but is still starting
     # to publish its addresses, so BackendAlreadyRunning can say where it is.
     peer_start_timeout = 15.0
-    default_domain_id = "dzd_local"
-    default_project_id = "local"
+    default_domain_id = LOCAL_DOMAIN_ID
+    default_project_id = LOCAL_PROJECT_ID
 
     @default("state_dir")
     def _default_state_dir(self) -> str:
@@ -118,7 +127,9 @@ class LocalBackend(LoggingConfigurable):
         self._s3: LocalS3 | None = None
         self._store: Store | None = None
         self._scheduler: Scheduler | None = None
-        self._operations: Operations | None = None
+        self._state: BackendState | None = None
+        self._schedules: LocalSchedules | None = None
+        self._scheduler_port = 0
         self._executor: ThreadPoolExecutor | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -133,6 +144,16 @@ class LocalBackend(LoggingConfigurable):
     @property
     def endpoint_url(self) -> str:
         return f"http://{self.ip}:{self._port}"
+
+    @property
+    def scheduler_endpoint_url(self) -> str:
+        """The local EventBridge Scheduler API."""
+        return f"http://{self.ip}:{self._scheduler_port}"
+
+    @property
+    def schedules(self) -> LocalSchedules:
+        assert self._schedules is not None, "start() the backend first"
+        return self._schedules
 
     @property
     def s3_endpoint_url(self) -> str:
@@ -194,14 +215,18 @@ class LocalBackend(LoggingConfigurable):
             region=self.region,
             access_key_id=self.credentials.access_key_id,
             secret_access_key=self.credentials.secret_access_key,
+            scheduler_endpoint_url=self.scheduler_endpoint_url,
         )
 
     def _start_parts(self, state: Path) -> None:
         # Imported here: a process that only reads this class's settings (the
         # `jupyter sagerun` command, to find a running backend) should not pay for
         # the machinery (nbformat, papermill's helpers, tornado's server).
-        from .operations import Operations
+        from . import operations
+        from .runs import publish_result
         from .scheduler import Scheduler
+        from .schedules import LocalSchedules
+        from .state import BackendState
         from .store import Store
 
         # A signed S3 request is use too: a client staging a notebook before its
@@ -223,24 +248,44 @@ class LocalBackend(LoggingConfigurable):
             environments_dir=state / "environments",
             max_environments=self.max_environments,
         )
-        self._operations = Operations(self._store, self._s3, self._scheduler, state, self.log)
-        self._scheduler.on_end = self._operations.publish_result
+        self._state = BackendState.create(self._store, self._s3, self._scheduler, state, self.log)
+        self._scheduler.on_end = functools.partial(publish_result, self._state)
         self._scheduler.start()
-        self._operations.resume()
+        operations.resume(self._state)
+        # The schedules fire runs through the same StartNotebookRun as a client's.
+        self._schedules = LocalSchedules(
+            state / "local.sqlite3",
+            self.region,
+            operations.bind(operations.DATAZONE, self._state)["StartNotebookRun"],
+            self.log,
+            self.seconds_per_minute,
+        )
+        self._schedules.start()
         self._executor = ThreadPoolExecutor(8, thread_name_prefix="sagerun-local-api")
         self._serve()
 
     def _serve(self) -> None:
-        assert self._operations is not None and self._executor is not None
+        assert self._state is not None and self._executor is not None
+        from .operations import DATAZONE, bind
+        from .scheduler_api import make_scheduler_app
         from .server import ServerContext, make_app
         from .sigv4 import Verifier
 
         context = ServerContext(
-            self._operations.handler,
+            bind(DATAZONE, self._state),
             self.faults,
             self._executor,
             self.log,
             Verifier(self.credentials, self.region, "datazone"),
+            self.activity,
+        )
+        assert self._schedules is not None
+        scheduler_context = ServerContext(
+            self._schedules.operations,
+            self.faults,
+            self._executor,
+            self.log,
+            Verifier(self.credentials, self.region, "scheduler"),
             self.activity,
         )
         ready = threading.Event()
@@ -257,6 +302,10 @@ class LocalBackend(LoggingConfigurable):
                 server = HTTPServer(make_app(context, test_knobs=self.enable_test_knobs))
                 server.add_sockets(sockets)
                 self._port = sockets[0].getsockname()[1]
+                scheduler_sockets = bind_sockets(self.scheduler_port, self.ip)
+                scheduler_server = HTTPServer(make_scheduler_app(scheduler_context))
+                scheduler_server.add_sockets(scheduler_sockets)
+                self._scheduler_port = scheduler_sockets[0].getsockname()[1]
             except BaseException as exc:
                 failure.append(exc)
                 ready.set()
@@ -267,8 +316,9 @@ class LocalBackend(LoggingConfigurable):
             try:
                 loop.run_forever()
             finally:
-                server.stop()
-                loop.run_until_complete(server.close_all_connections())
+                for each in (server, scheduler_server):
+                    each.stop()
+                    loop.run_until_complete(each.close_all_connections())
                 loop.close()
 
         self._thread = threading.Thread(target=serve, name="sagerun-local-http", daemon=True)
@@ -291,14 +341,17 @@ class LocalBackend(LoggingConfigurable):
             self._idle_watch.start()
 
     def _busy(self) -> bool:
-        """A run not ended (QUEUED included) or an import/export in progress. Reads
+        """A run not ended (QUEUED included), an import/export in progress, or an
+        enabled schedule that will fire. Reads
         SQLite: called on the idle watcher's thread, never on the event loop."""
         from .scheduler import ACTIVE
 
-        store, operations = self._store, self._operations
-        if store is None or operations is None:
+        store, state = self._store, self._state
+        if store is None or state is None:
             return False
-        return operations.busy() or store.count("runs", ("QUEUED", *ACTIVE)) > 0
+        if state.jobs.busy() or store.count("runs", ("QUEUED", *ACTIVE)) > 0:
+            return True
+        return self._schedules is not None and self._schedules.busy()
 
     def stop(self) -> None:
         """Stop serving and kill every run's processes; safe to call twice. Runs that
@@ -321,10 +374,13 @@ class LocalBackend(LoggingConfigurable):
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=10)
         self._loop = None
+        if self._schedules is not None:
+            # Before the run scheduler: a firing must not queue a run into a stopped one.
+            self._schedules.stop()
         if self._scheduler is not None:
             self._scheduler.shutdown()
-        if self._operations is not None:
-            self._operations.shutdown()
+        if self._state is not None:
+            self._state.jobs.shutdown()
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
         if self._s3 is not None:

@@ -42,6 +42,8 @@ class RunningBackend:
     region: str
     access_key_id: str = field(repr=False)
     secret_access_key: str = field(repr=False)
+    #: The local EventBridge Scheduler ("" from a backend older than schedules).
+    scheduler_endpoint_url: str = ""
 
     @property
     def credentials(self) -> Credentials:
@@ -60,6 +62,7 @@ class RunningBackend:
                 region=str(data["region"]),
                 access_key_id=str(data["access_key_id"]),
                 secret_access_key=str(data["secret_access_key"]),
+                scheduler_endpoint_url=str(data.get("scheduler_endpoint_url") or ""),
             )
         except (KeyError, TypeError, ValueError):
             return None

@@ -1,4 +1,5 @@
-"""The project's environments, as far as clients of SMUS look at them.
+"""The tooling-environment resource: the project's environments, as far as clients of
+SMUS look at them (ListEnvironmentBlueprints, ListEnvironments, GetEnvironment).
 
 Airflow's SMUS notebook hook (and the SMUS execution client) find a project's S3
 location this way: the domain's managed blueprint named "Tooling", the project's
@@ -11,9 +12,9 @@ under which each run's results are written (``results.run_results_prefix``).
 
 from __future__ import annotations
 
-from typing import Any
-
+from .records import CREATED_BY
 from .s3 import REGION, STAGING_BUCKET
+from .state import BackendState, Params, Table
 
 TOOLING_BLUEPRINT_ID = "tooling"
 TOOLING_NAME = "Tooling"
@@ -21,8 +22,6 @@ PROVIDER = "Amazon SageMaker"
 #: moto's account: what STS and S3 on the local S3 answer too.
 ACCOUNT_ID = "123456789012"
 _EPOCH = 0.0
-
-Params = dict[str, Any]
 
 
 def project_s3_path(domain_id: str, project_id: str) -> str:
@@ -54,7 +53,7 @@ def _environment(domain_id: str, project_id: str) -> Params:
         "awsAccountId": ACCOUNT_ID,
         "awsAccountRegion": REGION,
         "environmentBlueprintId": TOOLING_BLUEPRINT_ID,
-        "createdBy": "local",
+        "createdBy": CREATED_BY,
         "createdAt": _EPOCH,
         "updatedAt": _EPOCH,
         "provisionedResources": [
@@ -68,28 +67,35 @@ def _environment(domain_id: str, project_id: str) -> Params:
     }
 
 
-class Environments:
-    """ListEnvironmentBlueprints, ListEnvironments and GetEnvironment."""
+def list_environment_blueprints(state: BackendState, p: Params) -> Params:
+    blueprint = _blueprint()
+    keep = p.get("name") in (None, blueprint["name"]) and p.get("managed") in (None, True)
+    return {"items": [blueprint] if keep else []}
 
-    def ListEnvironmentBlueprints(self, p: Params) -> Params:
-        blueprint = _blueprint()
-        keep = p.get("name") in (None, blueprint["name"]) and p.get("managed") in (None, True)
-        return {"items": [blueprint] if keep else []}
 
-    def ListEnvironments(self, p: Params) -> Params:
-        env = _environment(p["domainIdentifier"], p["projectIdentifier"])
-        wanted = {
-            "environmentBlueprintIdentifier": env["environmentBlueprintId"],
-            "name": env["name"],
-            "provider": env["provider"],
-            "status": env["status"],
-            "awsAccountId": env["awsAccountId"],
-            "awsAccountRegion": env["awsAccountRegion"],
-        }
-        keep = all(p.get(key) in (None, value) for key, value in wanted.items())
-        summary = {k: v for k, v in env.items() if k != "provisionedResources"}
-        return {"items": [summary] if keep else []}
+def list_environments(state: BackendState, p: Params) -> Params:
+    env = _environment(p["domainIdentifier"], p["projectIdentifier"])
+    wanted = {
+        "environmentBlueprintIdentifier": env["environmentBlueprintId"],
+        "name": env["name"],
+        "provider": env["provider"],
+        "status": env["status"],
+        "awsAccountId": env["awsAccountId"],
+        "awsAccountRegion": env["awsAccountRegion"],
+    }
+    keep = all(p.get(key) in (None, value) for key, value in wanted.items())
+    summary = {k: v for k, v in env.items() if k != "provisionedResources"}
+    return {"items": [summary] if keep else []}
 
-    def GetEnvironment(self, p: Params) -> Params:
-        # Every well-formed project exists here, so every project's environment does.
-        return _environment(p["domainIdentifier"], p["identifier"])
+
+def get_environment(state: BackendState, p: Params) -> Params:
+    # Every well-formed project exists here, so every project's environment does.
+    return _environment(p["domainIdentifier"], p["identifier"])
+
+
+#: Made up from the request alone: these handlers read no state.
+OPERATIONS: Table = {
+    "ListEnvironmentBlueprints": list_environment_blueprints,
+    "ListEnvironments": list_environments,
+    "GetEnvironment": get_environment,
+}

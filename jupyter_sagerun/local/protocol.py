@@ -16,30 +16,22 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
+from botocore.model import (
+    ListShape,
+    MapShape,
+    OperationModel,
+    ServiceModel,
+    Shape,
+    StructureShape,
+)
 
 from ..aws.validation import service_model
 from ..core.errors import FieldError, SageRunError
+from .operations import DATAZONE
 
-#: The operations the local backend implements.
-OPERATIONS = (
-    "CreateNotebook",
-    "GetNotebook",
-    "UpdateNotebook",
-    "ListNotebooks",
-    "StartNotebookImport",
-    "StartNotebookSync",
-    "StartNotebookRun",
-    "GetNotebookRun",
-    "ListNotebookRuns",
-    "StopNotebookRun",
-    "StartNotebookExport",
-    "GetNotebookExport",
-    "DeleteNotebook",
-    "ListEnvironmentBlueprints",
-    "ListEnvironments",
-    "GetEnvironment",
-)
+#: The operations the local backend implements, in the order they are routed: the
+#: registry's (``operations.DATAZONE``), where each one's module is named.
+OPERATIONS: tuple[str, ...] = tuple(DATAZONE)
 
 
 @dataclass(frozen=True)
@@ -50,7 +42,7 @@ class Route:
     status: int
 
 
-def _compile(request_uri: str) -> re.Pattern[str]:
+def compile_uri(request_uri: str) -> re.Pattern[str]:
     path = request_uri.split("?", 1)[0]
     out = []
     for part in re.split(r"(\{[^}]+\})", path):
@@ -74,7 +66,7 @@ def routes() -> tuple[Route, ...]:
             Route(
                 name,
                 http["method"],
-                _compile(http["requestUri"]),
+                compile_uri(http["requestUri"]),
                 int(http.get("responseCode", 200)),
             )
         )
@@ -94,10 +86,10 @@ def path_exists(path: str) -> bool:
     return any(route.pattern.fullmatch(path) for route in routes())
 
 
-def error_status(code: str) -> int:
+def error_status(code: str, model: ServiceModel | None = None) -> int:
     """The HTTP status the model gives the error ``code`` (500 if it has none)."""
     try:
-        shape = service_model().shape_for(code)
+        shape = (model or service_model()).shape_for(code)
     except Exception:
         return 500
     return int(shape.metadata.get("error", {}).get("httpStatusCode", 500))
@@ -127,9 +119,11 @@ def parse_input(
     query: Mapping[str, list[str]],
     headers: Mapping[str, str],
     body: bytes,
+    model: ServiceModel | None = None,
 ) -> dict[str, Any]:
-    """The operation's input dict, each member read from where the model puts it."""
-    op: OperationModel = service_model().operation_model(operation)
+    """The operation's input dict, each member read from where the model (DataZone's
+    unless another is given) puts it."""
+    op: OperationModel = (model or service_model()).operation_model(operation)
     shape = op.input_shape
     params: dict[str, Any] = {}
     if shape is None:
@@ -193,8 +187,10 @@ def shape_output(shape: Shape | None, value: Any) -> Any:
     return value
 
 
-def output_body(operation: str, result: Mapping[str, Any]) -> dict[str, Any]:
-    shape = service_model().operation_model(operation).output_shape
+def output_body(
+    operation: str, result: Mapping[str, Any], model: ServiceModel | None = None
+) -> dict[str, Any]:
+    shape = (model or service_model()).operation_model(operation).output_shape
     shaped = shape_output(shape, dict(result))
     assert isinstance(shaped, dict)
     return shaped

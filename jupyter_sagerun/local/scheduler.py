@@ -67,7 +67,7 @@ class Scheduler:
         self.log = log
         self.runner_log_level = runner_log_level
         #: Called with a run's id when it has ended, before its end is recorded, so a
-        #: client that sees it ended finds its results (Operations.publish_result).
+        #: client that sees it ended finds its results (runs.publish_result).
         self.on_end: Callable[[str], None] = lambda run_id: None
         # Where the runners cache the runs' package environments (package_envs.py).
         self.environments_dir = environments_dir

@@ -2,12 +2,13 @@
 
 Every DataZone request goes through ``DataZoneHandler``: route from the model, parse,
 validate with the same validator the server extension uses, apply any queued fault,
-run the operation on a worker thread (SQLite and S3 calls block), shape the answer
-to the model. Before any of it, in ``prepare()``, the SigV4 signature is checked
-(``sigv4.py``): an unsigned or badly signed request is refused with AWS's 403 before
-it is routed, counted or parsed. ``/_local/faults`` and ``/_local/requests`` are the
-test knobs (routed only when the backend enables them, signed too);
-``/_local/health`` answers anyone, and says nothing but "ok".
+run the operation (looked up in the table ``operations.py`` composes) on a worker
+thread (SQLite and S3 calls block), shape the answer to the model. Before any of it,
+in ``prepare()``, the SigV4 signature is checked (``sigv4.py``): an unsigned or badly
+signed request is refused with AWS's 403 before it is routed, counted or parsed.
+``/_local/faults`` and ``/_local/requests`` are the test knobs (routed only when the
+backend enables them, signed too); ``/_local/health`` answers anyone, and says
+nothing but "ok".
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import asyncio
 import json
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -27,9 +28,8 @@ from ..core.errors import SageRunError
 from . import protocol
 from .faults import Fault, Faults
 from .idle import Activity
+from .operations import Operation
 from .sigv4 import DATAZONE_ERRORS, Incoming, Verifier
-
-Operation = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 class BaseHandler(tornado.web.RequestHandler):
@@ -99,14 +99,15 @@ class BaseHandler(tornado.web.RequestHandler):
 class ServerContext:
     def __init__(
         self,
-        lookup: Callable[[str], Operation],
+        operations: Mapping[str, Operation],
         faults: Faults,
         executor: ThreadPoolExecutor,
         log: logging.Logger,
         verifier: Verifier,
         activity: Activity | None = None,
     ) -> None:
-        self.lookup = lookup
+        #: Operation name -> handler: ``operations.bind(operations.DATAZONE, state)``.
+        self.operations = operations
         self.faults = faults
         self.executor = executor
         self.log = log
@@ -156,6 +157,10 @@ class DataZoneHandler(BaseHandler):
         self.write_json(route.status, protocol.output_body(route.operation, result))
 
     async def _call(self, operation: str, labels: dict[str, str]) -> dict[str, Any]:
+        handler = self.context.operations.get(operation)
+        if handler is None:
+            # Routed but not served here: as unknown as a path no operation has.
+            raise SageRunError(404, "UnknownOperationException", "Unknown operation.")
         params = protocol.parse_input(
             operation,
             labels,
@@ -167,7 +172,6 @@ class DataZoneHandler(BaseHandler):
         if problems:
             detail = "; ".join(f"{p.path} {p.message}" for p in problems[:10])
             raise SageRunError(400, "ValidationException", f"Invalid request: {detail}.")
-        handler = self.context.lookup(operation)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.context.executor, handler, params)
 

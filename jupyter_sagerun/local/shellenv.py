@@ -2,7 +2,7 @@
 local backend: ``eval "$(jupyter sagerun env)"``, then no ``--endpoint-url`` needed.
 
 botocore reads ``AWS_ENDPOINT_URL_<SERVICE>`` for each service's endpoint (its
-"configured endpoints"), so DataZone and S3 each reach their own port.
+"configured endpoints"), so DataZone, S3 and EventBridge Scheduler each reach their own port.
 """
 
 from __future__ import annotations
@@ -13,11 +13,17 @@ from ..core.credentials import Credentials
 
 
 def env_vars(
-    endpoint_url: str, s3_endpoint_url: str, credentials: Credentials, region: str
+    endpoint_url: str,
+    s3_endpoint_url: str,
+    credentials: Credentials,
+    region: str,
+    scheduler_endpoint_url: str = "",
 ) -> dict[str, str]:
+    scheduler = {"AWS_ENDPOINT_URL_SCHEDULER": scheduler_endpoint_url}
     return {
         "AWS_ENDPOINT_URL_DATAZONE": endpoint_url,
         "AWS_ENDPOINT_URL_S3": s3_endpoint_url,
+        **(scheduler if scheduler_endpoint_url else {}),
         "AWS_ACCESS_KEY_ID": credentials.access_key_id,
         "AWS_SECRET_ACCESS_KEY": credentials.secret_access_key,
         "AWS_REGION": region,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.credentials import Credentials
+from ..core.ids import LOCAL_DOMAIN_ID, LOCAL_PROJECT_ID
 from ..core.target import AwsTarget
 
 DEFAULT_REGION = "us-east-1"
@@ -34,6 +35,10 @@ KEYS = (
 )
 
 
+#: Where an SMUS space describes itself (domain, project, region, S3 path, VPC).
+METADATA_PATH = "/opt/ml/metadata/resource-metadata.json"
+
+
 @dataclass(frozen=True)
 class ResolvedValue:
     value: Any
@@ -50,7 +55,7 @@ class ContextConfig:
     endpoint_url: str | None = None
     s3_endpoint_url: str | None = None
     staging_s3_uri: str | None = None
-    metadata_path: str = "/opt/ml/metadata/resource-metadata.json"
+    metadata_path: str = METADATA_PATH
     aws_config_file: str | None = None
 
 
@@ -63,9 +68,11 @@ class LocalEndpoints:
     s3_endpoint_url: str
     staging_s3_uri: str
     region: str = DEFAULT_REGION
-    domain_id: str = "dzd_local"
-    project_id: str = "local"
+    domain_id: str = LOCAL_DOMAIN_ID
+    project_id: str = LOCAL_PROJECT_ID
     credentials: Credentials | None = field(default=None, repr=False, compare=False)
+    #: Its EventBridge Scheduler ("" from a backend older than schedules).
+    scheduler_endpoint_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,8 @@ class RunContext:
     security_group_ids: list[str]
     #: The local backend's credentials (local only; not part of ``to_json``).
     credentials: Credentials | None = field(default=None, repr=False, compare=False)
+    #: The local backend's EventBridge Scheduler (local only; None: AWS's own).
+    scheduler_endpoint_url: str | None = None
 
     def target(self) -> AwsTarget:
         local = self.backend == "local"
@@ -92,6 +101,7 @@ class RunContext:
             profile=None if local else self.profile,
             endpoint_url=self.endpoint_url,
             s3_endpoint_url=self.s3_endpoint_url,
+            scheduler_endpoint_url=self.scheduler_endpoint_url if local else None,
             # Never the user's: an empty pair if no connection file gave one, which the
             # backend refuses (403, mapped to 401) rather than anything reading ~/.aws.
             credentials=(self.credentials or Credentials("", "")) if local else None,
@@ -264,6 +274,9 @@ def resolve_context(
         subnet_ids=subnets,
         security_group_ids=groups,
         credentials=local.credentials if backend.value == "local" and local else None,
+        scheduler_endpoint_url=(
+            (local.scheduler_endpoint_url or None) if backend.value == "local" and local else None
+        ),
     )
 
 

@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from ..aws.validation import validate_input
+from ..aws.validation import CheckedRequest, validate_member
 from ..core.errors import FieldError
 from ..core.idempotency import KeyedLocks, client_token
 from .context import RunContext
@@ -28,9 +28,7 @@ def problems(configuration: Mapping[str, Any] | None) -> list[FieldError]:
     """What the model says of ``configuration`` as UpdateNotebook's member."""
     if configuration is None:
         return []
-    # Placeholders that pass their patterns: only this member's problems are wanted.
-    params = {"domainIdentifier": "dzd_check", "identifier": "check", FIELD: configuration}
-    return [p for p in validate_input("UpdateNotebook", params) if p.path.startswith(FIELD)]
+    return validate_member("UpdateNotebook", FIELD, configuration)
 
 
 def _canonical(configuration: Mapping[str, Any] | None) -> str:
@@ -70,16 +68,21 @@ class EnvironmentSetter:
             )
             wanted = _canonical(configuration)
             if _canonical(notebook.get(FIELD)) != wanted:
+                # Its one member from the user was checked with the run request
+                # (``problems``); the rest are DataZone's ids and our token.
                 self._call(
                     ctx,
                     "UpdateNotebook",
-                    {
-                        "domainIdentifier": domain,
-                        "identifier": notebook_id,
-                        FIELD: dict(configuration),
-                        "clientToken": client_token(
-                            "UpdateNotebook", domain, notebook_id, wanted, request_token
-                        ),
-                    },
+                    CheckedRequest(
+                        "UpdateNotebook",
+                        {
+                            "domainIdentifier": domain,
+                            "identifier": notebook_id,
+                            FIELD: dict(configuration),
+                            "clientToken": client_token(
+                                "UpdateNotebook", domain, notebook_id, wanted, request_token
+                            ),
+                        },
+                    ),
                 )
             yield

@@ -8,12 +8,15 @@ model, so no limit is retyped here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import functools
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
+from ..aws.validation import InvalidInput, operation_model
 from ..core.errors import FieldError, SageRunError, validation_error
 
 _Model = TypeVar("_Model", bound=BaseModel)
@@ -62,17 +65,20 @@ class StartRunBody(_Body):
 
     def run_settings(self) -> dict[str, Any]:
         """The StartNotebookRun members the request set, under DataZone's names."""
-        names = (
-            "computeConfiguration",
-            "networkConfiguration",
-            "timeoutConfiguration",
-            "notificationConfiguration",
-            "triggerSource",
-            "parameters",
-            "metadata",
-            "scheduleIdentifier",
-        )
-        return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
+        return {
+            name: getattr(self, name)
+            for name in _run_setting_names()
+            if getattr(self, name) is not None
+        }
+
+
+@functools.cache
+def _run_setting_names() -> tuple[str, ...]:
+    """StartNotebookRun's members that a run request passes on as they are: the body's
+    fields the model has under the same name (in the body's order, which is the order
+    of the fields in an error), but the token the service itself may make."""
+    members = operation_model("StartNotebookRun").input_shape.members
+    return tuple(n for n in StartRunBody.model_fields if n in members and n != "clientToken")
 
 
 class OutputBody(_Body):
@@ -107,6 +113,8 @@ class ListRunsQuery(ContextQuery):
     notebookId: str | None = None
     path: str | None = None
     status: str | None = None
+    #: A schedule's runs (its ``scheduleId``, or its name: mapped the same way).
+    scheduleId: str | None = None
     nextToken: str | None = None
     maxResults: int = 50
 
@@ -159,3 +167,55 @@ def parse_query(model: type[_Model], arguments: Mapping[str, list[bytes]]) -> _M
     # Blank means absent: ``?status=`` from a form with nothing chosen.
     data = {k: v for k, v in data.items() if v != ""}
     return parse(model, data)
+
+
+# --- DataZone's names → the REST API's, for the field paths of a refusal -------------
+
+#: The top member of a DataZone request → the REST name our clients send it under.
+REST_NAMES = {
+    "domainIdentifier": "domainId",
+    "owningProjectIdentifier": "projectId",
+    "notebookIdentifier": "notebookId",
+    "identifier": "runId",
+    # StartNotebookImport's: the file name comes from the path, the source from staging.
+    "name": "path",
+    "sourceLocation.s3": "stagingS3Uri",
+}
+_HINTS = {
+    "domainId": "is required: choose a domain, or configure --SageRun.domain_id",
+    "projectId": "is required: choose a project, or configure --SageRun.project_id",
+}
+
+
+def _rest_path(path: str) -> str:
+    if path in REST_NAMES:
+        return REST_NAMES[path]
+    head, dot, rest = path.partition(".")
+    head_only, bracket, tail = head.partition("[")
+    name = REST_NAMES.get(head_only, head_only)
+    return name + bracket + tail + dot + rest
+
+
+def rest_fields(problems: Iterable[FieldError]) -> list[FieldError]:
+    """``problems`` with DataZone's paths under their REST names."""
+    out = []
+    for problem in problems:
+        path = _rest_path(problem.path)
+        message = problem.message
+        if message == "is required" and path in _HINTS:
+            message = _HINTS[path]
+        out.append(FieldError(path, message))
+    return out
+
+
+@contextlib.contextmanager
+def rest_named() -> Iterator[None]:
+    """A refusal of the DataZone model inside the block names REST fields."""
+    try:
+        yield
+    except InvalidInput as exc:
+        raise validation_error(rest_fields(exc.fields)) from None
+
+
+# The schedule routes' bodies, found by name like the run bodies (handlers' body()).
+from .schedule_models import PreviewRequest, ScheduleRequest, ScheduleScope  # noqa: E402, F401

@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from ..aws.validation import validate_input
+from ..aws.validation import CheckedRequest, checked, validate_input
 from ..core.errors import FieldError, SageRunError, validation_error
 from ..core.polling import poll_until
 from ..core.results import (
@@ -29,29 +29,19 @@ from ..core.results import (
     run_result_uri,
 )
 from ..core.runjson import notebook_json, run_json
+from ..core.schedule_expressions import schedule_identifier
 from . import environment
 from .context import RunContext
-from .models import ListRunsQuery, NotebooksQuery, StartRunBody
+from .models import ListRunsQuery, NotebooksQuery, StartRunBody, rest_fields, rest_named
 from .pathruns import list_runs_of
 from .sync import Gateway as SyncGateway
 from .sync import NotebookSyncer
-from .workspace import Workspace
+from .workspace import MAX_NOTEBOOK_BYTES, Workspace
 
 log = logging.getLogger(__name__)
 
 ContextProvider = Callable[[str | None, str | None], RunContext]
 
-# DataZone member → the REST name our clients use, for field paths in errors.
-_REST_NAMES = {
-    "domainIdentifier": "domainId",
-    "owningProjectIdentifier": "projectId",
-    "notebookIdentifier": "notebookId",
-    "identifier": "runId",
-}
-_HINTS = {
-    "domainId": "is required: choose a domain, or configure --SageRun.domain_id",
-    "projectId": "is required: choose a project, or configure --SageRun.project_id",
-}
 # Passes the identifier pattern while the real id is not known yet (path runs).
 _PENDING_NOTEBOOK = "pending-sync"
 EXPORT_DEADLINE = 300.0
@@ -59,30 +49,6 @@ EXPORT_DEADLINE = 300.0
 
 class Gateway(SyncGateway, Protocol):
     def get_object(self, target: Any, uri: str) -> bytes: ...
-
-
-def _rest_path(path: str) -> str:
-    head, dot, rest = path.partition(".")
-    head_only, bracket, tail = head.partition("[")
-    name = _REST_NAMES.get(head_only, head_only)
-    return name + bracket + tail + dot + rest
-
-
-def rest_fields(problems: Iterable[FieldError]) -> list[FieldError]:
-    out = []
-    for problem in problems:
-        path = _rest_path(problem.path)
-        message = problem.message
-        if message == "is required" and path in _HINTS:
-            message = _HINTS[path]
-        out.append(FieldError(path, message))
-    return out
-
-
-def _check(operation: str, params: Mapping[str, Any]) -> None:
-    problems = rest_fields(validate_input(operation, params))
-    if problems:
-        raise validation_error(problems)
 
 
 class RunService:
@@ -93,7 +59,7 @@ class RunService:
         syncer: NotebookSyncer,
         contents_root: str,
         *,
-        max_notebook_bytes: int = 64 * 1024 * 1024,
+        max_notebook_bytes: int = MAX_NOTEBOOK_BYTES,
         allow_hidden: bool = False,
         export_poll_interval: float = 0.2,
         logger: logging.Logger | None = None,
@@ -127,7 +93,6 @@ class RunService:
                 "nextToken": query.nextToken,
             }
         )
-        _check("ListNotebooks", params)
         answer = self._call(ctx, "ListNotebooks", params)
         items = [
             notebook_json(item, self.syncer.path_for(*_owner(item, ctx), str(item.get("id"))))
@@ -152,12 +117,13 @@ class RunService:
         if (body.path is None) == (body.notebookId is None):
             message = "give exactly one of path and notebookId"
             extra = [FieldError("path", message), FieldError("notebookId", message)]
+        # The run request's one check, before anything is uploaded or imported.
         problems = rest_fields(validate_input("StartNotebookRun", params)) + extra
         problems += environment.problems(body.environmentConfiguration)
-        checked = None
+        notebook = None
         if body.path is not None:
             try:
-                checked = self.workspace.notebook(body.path)
+                notebook = self.workspace.notebook(body.path)
             except SageRunError as exc:
                 # A missing file alone is a 404; mixed with other problems, one 400.
                 if not problems:
@@ -165,37 +131,38 @@ class RunService:
                 problems += exc.fields
         if problems:
             raise validation_error(problems)
+        request = CheckedRequest("StartNotebookRun", params)
 
         rel_path = None
-        if checked is not None:
-            rel_path = checked.rel_path
-            params["notebookIdentifier"] = self.syncer.ensure_synced(
-                ctx,
-                checked.abs_path,
-                checked.rel_path,
-                checked.content,
-                request_token=params["clientToken"],
-                sha256=checked.sha256,
-            )
+        if notebook is not None:
+            rel_path = notebook.rel_path
+            with rest_named():
+                # The checked placeholder becomes the id DataZone gave the notebook.
+                request["notebookIdentifier"] = self.syncer.ensure_synced(
+                    ctx,
+                    notebook.abs_path,
+                    notebook.rel_path,
+                    notebook.content,
+                    request_token=request["clientToken"],
+                    sha256=notebook.sha256,
+                )
         started = time.monotonic()
+        notebook_id = request["notebookIdentifier"]
         with self.environments.prepared(
-            ctx,
-            params["notebookIdentifier"],
-            body.environmentConfiguration,
-            params["clientToken"],
+            ctx, notebook_id, body.environmentConfiguration, request["clientToken"]
         ):
             try:
-                raw = self._call(ctx, "StartNotebookRun", params)
+                raw = self._call(ctx, "StartNotebookRun", request)
             except SageRunError as exc:
                 raise _name_token(exc) from None
         self.log.info(
             "SageRun: run %s of notebook %s started in %.0f ms",
             raw.get("id"),
-            params["notebookIdentifier"],
+            notebook_id,
             (time.monotonic() - started) * 1000,
         )
         if rel_path is None:
-            rel_path = self.syncer.path_for(*_owner(raw, ctx), params["notebookIdentifier"])
+            rel_path = self.syncer.path_for(*_owner(raw, ctx), notebook_id)
         return run_json(raw, path=rel_path, full=True)
 
     def list_runs(self, query: ListRunsQuery) -> dict[str, Any]:
@@ -209,20 +176,23 @@ class RunService:
                     [FieldError("path", message), FieldError("notebookId", message)]
                 )
             rel_path = self.workspace.normalize(query.path)
-        params = _drop_none(
+        # Checked before the lookup below: a bad status or page size is a 400 even for
+        # a notebook never run from here, not an empty list.
+        params = self._checked(
+            "ListNotebookRuns",
             {
                 "domainIdentifier": ctx.domain_id,
                 "owningProjectIdentifier": ctx.project_id,
                 "notebookIdentifier": _PENDING_NOTEBOOK if rel_path is not None else notebook_id,
                 "status": query.status,
+                "scheduleIdentifier": (
+                    schedule_identifier(query.scheduleId) if query.scheduleId else None
+                ),
                 "maxResults": query.maxResults,
                 "nextToken": query.nextToken,
                 "sortOrder": "DESCENDING",
-            }
+            },
         )
-        # Checked before the lookup below: a bad status or page size is a 400 even for
-        # a notebook never run from here, not an empty list.
-        _check("ListNotebookRuns", params)
         if rel_path is not None:
             ids = self.syncer.notebook_ids(str(ctx.domain_id), str(ctx.project_id), rel_path)
             if not ids:
@@ -264,7 +234,6 @@ class RunService:
     ) -> dict[str, Any]:
         ctx = self.context(domain_id, project_id)
         params = {"domainIdentifier": ctx.domain_id, "identifier": run_id}
-        _check("StopNotebookRun", _drop_none(params))
         try:
             self._call(ctx, "StopNotebookRun", params)
         except SageRunError as exc:
@@ -351,7 +320,6 @@ class RunService:
             "fileFormat": file_format,
             "clientToken": f"output-{run_id}-{file_format}-{uuid.uuid4().hex[:8]}",
         }
-        _check("StartNotebookExport", params)
         export = self._call(ctx, "StartNotebookExport", params)
         uri = self._wait_export(ctx, str(export.get("id")))
         data = self.gateway.get_object(ctx.target(), uri)
@@ -368,9 +336,8 @@ class RunService:
             "maxResults": 50,
             "sortOrder": "DESCENDING",
         }
-        _check("ListNotebookRuns", _drop_none(params))
         newer = None
-        for item in self._call(ctx, "ListNotebookRuns", _drop_none(params)).get("items", []):
+        for item in self._call(ctx, "ListNotebookRuns", params).get("items", []):
             if item.get("id") == run_id:
                 break
             if item.get("status") in TERMINAL and item.get("startedAt"):
@@ -385,7 +352,6 @@ class RunService:
     ) -> tuple[RunContext, dict[str, Any]]:
         ctx = self.context(domain_id, project_id)
         params = {"domainIdentifier": ctx.domain_id, "identifier": run_id}
-        _check("GetNotebookRun", _drop_none(params))
         return ctx, self._call(ctx, "GetNotebookRun", params)
 
     def _wait_export(self, ctx: RunContext, export_id: str) -> str:
@@ -417,8 +383,17 @@ class RunService:
             )
         return uri
 
+    def _checked(self, operation: str, params: Mapping[str, Any]) -> CheckedRequest:
+        """``params`` (absent members left out) checked now, for a refusal that must
+        come before a lookup; the gateway sends it without a second check."""
+        with rest_named():
+            return checked(operation, _drop_none(params))
+
     def _call(self, ctx: RunContext, operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
-        return self.gateway.call(ctx.target(), operation, params)
+        # The gateway checks every request against the model; its refusal names
+        # DataZone's members, which our clients know under their REST names.
+        with rest_named():
+            return self.gateway.call(ctx.target(), operation, params)
 
 
 def _name_token(exc: SageRunError) -> SageRunError:

@@ -26,7 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..aws.validation import validate_input
+from ..aws.validation import CheckedRequest, checked
 from ..core.errors import FieldError, SageRunError, validation_error
 from ..core.idempotency import KeyedLocks, client_token
 from ..core.polling import poll_until
@@ -135,15 +135,6 @@ class MappingStore:
                 ):
                     return rel_path
         return None
-
-
-def _check_params(operation: str, params: Mapping[str, Any]) -> None:
-    problems = validate_input(operation, params)
-    if problems:
-        renamed = {"name": "path", "sourceLocation.s3": "stagingS3Uri"}
-        raise validation_error(
-            [FieldError(renamed.get(p.path, p.path), p.message) for p in problems]
-        )
 
 
 class NotebookSyncer:
@@ -286,14 +277,15 @@ class NotebookSyncer:
             operation = "StartNotebookImport"
             params["name"] = filename
         params["clientToken"] = client_token(operation, *seed[:4], existing or "", token_seed)
-        _check_params(operation, params)
+        # Checked before the upload: a request the model refuses uploads nothing.
+        request = checked(operation, params)
         self.gateway.put_object(context.target(), uri, content)
         self.log.info(
             "SageRun: uploaded %d bytes for %s (%s)", len(content), operation, sha256[:12]
         )
         if existing:
             try:
-                answer = self._call(context, operation, params)
+                answer = self._call(context, operation, request)
             except SageRunError as exc:
                 if exc.status not in SYNC_REFUSED or exc.retryable:
                     raise
@@ -304,7 +296,7 @@ class NotebookSyncer:
                 )
                 answer = self._import(context, uri, filename, sha256, (*seed, existing))
         else:
-            answer = self._import(context, uri, filename, sha256, seed, params["clientToken"])
+            answer = self._import(context, uri, filename, sha256, seed, request)
         new_id = str(answer.get("notebookId") or answer.get("id") or existing)
         if answer.get("status") != "ACTIVE":
             self._wait_active(context, new_id)
@@ -317,26 +309,25 @@ class NotebookSyncer:
         filename: str,
         sha256: str,
         seed: tuple[str, ...],
-        first_token: str | None = None,
+        first: CheckedRequest | None = None,
     ) -> dict[str, Any]:
-        """StartNotebookImport of ``uri``; a name the project already has (Conflict) is
-        retried under a name of its own."""
+        """StartNotebookImport of ``uri`` (``first``, when it is already made); a name
+        the project already has (Conflict) is retried under a name of its own."""
         stem = filename[:-6] if filename.endswith(".ipynb") else filename
         names = [filename, f"{stem}-{sha256[:8]}.ipynb"]
         names += [f"{stem}-{sha256[:8]}-{n}.ipynb" for n in range(2, IMPORT_NAME_ATTEMPTS)]
         for attempt, name in enumerate(names):
-            params: dict[str, Any] = {
-                "domainIdentifier": context.domain_id,
-                "owningProjectIdentifier": context.project_id,
-                "sourceLocation": {"s3": uri},
-                "name": name,
-                "clientToken": (
-                    first_token
-                    if attempt == 0 and first_token
-                    else client_token("StartNotebookImport", *seed, name)
-                ),
-            }
-            _check_params("StartNotebookImport", params)
+            params: Mapping[str, Any] = (
+                first
+                if attempt == 0 and first is not None
+                else {
+                    "domainIdentifier": context.domain_id,
+                    "owningProjectIdentifier": context.project_id,
+                    "sourceLocation": {"s3": uri},
+                    "name": name,
+                    "clientToken": client_token("StartNotebookImport", *seed, name),
+                }
+            )
             try:
                 return self._call(context, "StartNotebookImport", params)
             except SageRunError as exc:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import posixpath
 import re
@@ -26,6 +25,10 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from ..core.errors import FieldError, SageRunError, validation_error
+from ..core.notebook_check import NotANotebook, check_notebook
+
+#: The largest notebook file a run may upload (``--SageRun.max_notebook_bytes``).
+MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024
 
 FIELD = "path"
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
@@ -156,24 +159,8 @@ class Workspace:
 
 
 def _check_notebook(content: bytes) -> None:
-    import nbformat
-
+    # A name of this module (not a direct use of check_notebook): its tests count calls.
     try:
-        data = json.loads(content.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise _bad("is not a notebook: its content is not valid JSON") from None
-    if not isinstance(data, dict) or not isinstance(data.get("nbformat"), int):
-        raise _bad("is not a notebook: it has no nbformat version")
-    cells = data.get("cells")
-    if data.get("nbformat_minor", 0) >= 5 and isinstance(cells, list):
-        # Many tools still write 4.5 notebooks without cell ids; nbformat would warn
-        # on stderr for each run. Papermill adds them; for the check, so do we.
-        for index, cell in enumerate(cells):
-            if isinstance(cell, dict) and "id" not in cell:
-                cell["id"] = f"sagerun-check-{index}"
-    try:
-        # nbformat.reads would only log a schema failure (with content in the log);
-        # validating the dict ourselves turns it into a refusal that quotes nothing.
-        nbformat.validate(nbformat.from_dict(data))  # type: ignore[no-untyped-call]
-    except Exception:
-        raise _bad("is not a valid notebook (it does not follow the nbformat schema)") from None
+        check_notebook(content)
+    except NotANotebook as exc:
+        raise _bad(str(exc)) from None

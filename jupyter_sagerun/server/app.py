@@ -25,7 +25,8 @@ from ..local import LocalBackend
 from ..runs.context import RunContext, resolve_backend, resolve_context
 from .backend_process import BackendLocator
 from .handlers import ROUTES
-from .wiring import SageRun, build_service
+from .schedule_handlers import SCHEDULE_ROUTES
+from .wiring import SageRun, build_schedule_service, build_service
 
 
 class SageRunExtension(ExtensionApp, SageRun):
@@ -65,15 +66,22 @@ class SageRunExtension(ExtensionApp, SageRun):
                 self, self.run_context, root, allow_hidden=allow_hidden, logger=self.log
             )
         )
+        self.schedules = Once(lambda: build_schedule_service(self, self.service.get()))
         self.executor = ThreadPoolExecutor(self.worker_threads, thread_name_prefix="sagerun")
-        self.settings.update({"sagerun_service": self.service, "sagerun_executor": self.executor})
+        self.settings.update(
+            {
+                "sagerun_service": self.service,
+                "sagerun_schedules": self.schedules,
+                "sagerun_executor": self.executor,
+            }
+        )
         self.log.info("SageRun: backend %s (state in %s)", self.resolved_backend, self.state_dir)
         # Once the server's loop runs, so after it listens: the warm-up (a model parse,
         # a backend start) must not hold up the server's own start-up.
         IOLoop.current().add_callback(self.executor.submit, self._warm_up)
 
     def initialize_handlers(self) -> None:
-        self.handlers.extend(ROUTES)
+        self.handlers.extend(ROUTES + SCHEDULE_ROUTES)
 
     async def stop_extension(self) -> None:
         # The local backend is left running: runs outlive the server that started

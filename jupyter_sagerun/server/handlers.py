@@ -2,9 +2,10 @@
 
 Nothing of the service is imported with the routes: the request models (pydantic), the
 service and what it brings (botocore, the DataZone model) would cost every server's
-start-up a quarter of a second. A handler first awaits ``self.service()``, which the
-first request builds in the pool (``once.Once``), importing all of it there, off the
-event loop; the models each handler then imports are loaded by then.
+start-up a quarter of a second. The first request builds the service in the pool
+(``once.Once``), importing all of it there, off the event loop; a handler names its
+request model and the base class looks it up in ``runs.models`` once the service is
+built (``SageRunHandler._models``, the one lazy import here).
 
 One translator, ``SageRunHandler.write_error``, turns every failure into the error body
 of DEVELOPERS.md; no handler catches anything itself. Bodies are parsed here rather
@@ -14,14 +15,13 @@ parameter values.
 
 from __future__ import annotations
 
-import functools
 import json
 import traceback
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from types import ModuleType, TracebackType
+from typing import TYPE_CHECKING, Any
 
 import tornado.web
 from jupyter_server.auth.decorator import authorized
@@ -33,13 +33,9 @@ from ..core.errors import SageRunError
 from ..core.once import Once
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
-
     from ..runs.service import RunService
 
 AUTH_RESOURCE = "sagerun"
-_Model = TypeVar("_Model", bound="BaseModel")
-_T = TypeVar("_T")
 
 # Statuses tornado or Jupyter raise themselves (auth, XSRF, routing), in our vocabulary.
 _HTTP_CODES = {
@@ -54,6 +50,10 @@ _HTTP_CODES = {
 
 
 class SageRunHandler(ExtensionHandlerMixin, APIHandler):
+    """A handler is its intent: ``await self.body(...)`` or ``await self.query(...)``,
+    then ``await self.answer(lambda service: ...)``. The models are named, not
+    imported: they are looked up once the service (which imports them) is built."""
+
     auth_resource = AUTH_RESOURCE
 
     async def service(self) -> RunService:
@@ -68,13 +68,13 @@ class SageRunHandler(ExtensionHandlerMixin, APIHandler):
         executor: Executor = self.settings["sagerun_executor"]
         return executor
 
-    async def run_blocking(self, fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
-        # boto3 blocks: every service call leaves the event loop.
-        return await IOLoop.current().run_in_executor(
-            self.executor, functools.partial(fn, *args, **kwargs)
-        )
+    async def answer(self, call: Callable[[RunService], Any], status: int = 200) -> None:
+        """Reply with what ``call`` makes of the service, run in the pool: boto3 blocks."""
+        service = await self.service()
+        self.reply(await IOLoop.current().run_in_executor(self.executor, call, service), status)
 
-    def body(self, model: type[_Model]) -> _Model:
+    async def body(self, model: str) -> Any:
+        """The JSON body as the request model ``runs.models.<model>``."""
         raw = self.request.body
         if not raw or not raw.strip():
             data: Any = {}
@@ -86,14 +86,20 @@ class SageRunHandler(ExtensionHandlerMixin, APIHandler):
                 raise SageRunError(
                     400, "ValidationException", "The request body is not valid JSON."
                 ) from None
-        from ..runs.models import parse
+        models = await self._models()
+        return models.parse(getattr(models, model), data)
 
-        return parse(model, data)
+    async def query(self, model: str) -> Any:
+        """The query arguments as the request model ``runs.models.<model>``."""
+        models = await self._models()
+        return models.parse_query(getattr(models, model), self.request.query_arguments)
 
-    def query(self, model: type[_Model]) -> _Model:
-        from ..runs.models import parse_query
+    async def _models(self) -> ModuleType:
+        # The one lazy import of the handlers: building the service loaded it already.
+        await self.service()
+        from ..runs import models
 
-        return parse_query(model, self.request.query_arguments)
+        return models
 
     def reply(self, body: Any, status: int = 200) -> None:
         self.set_status(status)
@@ -183,92 +189,78 @@ class ContextHandler(SageRunHandler):
     @tornado.web.authenticated
     @authorized
     async def get(self) -> None:
-        service = await self.service()
-        from ..runs.models import ContextQuery
+        query = await self.query("ContextQuery")
+        schedules: Once[Any] = self.settings["sagerun_schedules"]
 
-        query = self.query(ContextQuery)
-        self.reply(await self.run_blocking(service.get_context, query.domainId, query.projectId))
+        def context(service: RunService) -> dict[str, Any]:
+            resolved = service.context(query.domainId, query.projectId)
+            body = resolved.to_json()
+            # Whether this project can have schedules, and with which role.
+            body["schedules"] = schedules.get().availability(resolved)
+            return body
+
+        await self.answer(context)
 
 
 class NotebooksHandler(SageRunHandler):
     @tornado.web.authenticated
     @authorized
     async def get(self) -> None:
-        service = await self.service()
-        from ..runs.models import NotebooksQuery
-
-        query = self.query(NotebooksQuery)
-        self.reply(await self.run_blocking(service.list_notebooks, query))
+        query = await self.query("NotebooksQuery")
+        await self.answer(lambda service: service.list_notebooks(query))
 
 
 class RunsHandler(SageRunHandler):
     @tornado.web.authenticated
     @authorized
     async def get(self) -> None:
-        service = await self.service()
-        from ..runs.models import ListRunsQuery
-
-        query = self.query(ListRunsQuery)
-        self.reply(await self.run_blocking(service.list_runs, query))
+        query = await self.query("ListRunsQuery")
+        await self.answer(lambda service: service.list_runs(query))
 
     @tornado.web.authenticated
     @authorized
     async def post(self) -> None:
-        service = await self.service()
-        from ..runs.models import StartRunBody
-
-        body = self.body(StartRunBody)
-        self.reply(await self.run_blocking(service.start_run, body), status=201)
+        body = await self.body("StartRunBody")
+        await self.answer(lambda service: service.start_run(body), status=201)
 
 
 class RunHandler(SageRunHandler):
     @tornado.web.authenticated
     @authorized
     async def get(self, run_id: str) -> None:
-        service = await self.service()
-        from ..runs.models import GetRunQuery
-
-        query = self.query(GetRunQuery)
-        run = await self.run_blocking(
-            service.get_run,
-            run_id,
-            domain_id=query.domainId,
-            project_id=query.projectId,
-            reveal_parameters=query.reveal == "parameters",
+        query = await self.query("GetRunQuery")
+        await self.answer(
+            lambda service: service.get_run(
+                run_id,
+                domain_id=query.domainId,
+                project_id=query.projectId,
+                reveal_parameters=query.reveal == "parameters",
+            )
         )
-        self.reply(run)
 
 
 class StopHandler(SageRunHandler):
     @tornado.web.authenticated
     @authorized
     async def post(self, run_id: str) -> None:
-        service = await self.service()
-        from ..runs.models import StopBody
-
-        body = self.body(StopBody)
-        run = await self.run_blocking(
-            service.stop_run, run_id, domain_id=body.domainId, project_id=body.projectId
+        body = await self.body("StopBody")
+        await self.answer(
+            lambda service: service.stop_run(
+                run_id, domain_id=body.domainId, project_id=body.projectId
+            )
         )
-        self.reply(run)
 
 
 class OutputHandler(SageRunHandler):
     @tornado.web.authenticated
     @authorized
     async def post(self, run_id: str) -> None:
-        service = await self.service()
-        from ..runs.models import OutputBody
-
-        body = self.body(OutputBody)
-        result = await self.run_blocking(
-            service.export_output,
-            run_id,
-            body.format,
-            domain_id=body.domainId,
-            project_id=body.projectId,
+        body = await self.body("OutputBody")
+        await self.answer(
+            lambda service: service.export_output(
+                run_id, body.format, domain_id=body.domainId, project_id=body.projectId
+            )
         )
-        self.reply(result)
 
 
 _RUN_ID = r"(?P<run_id>[^/]+)"

@@ -24,9 +24,11 @@ from traitlets.utils.importstring import import_item
 
 from ..local.backend import LocalBackend
 from ..local.discovery import RunningBackend
-from ..runs.context import ContextConfig, LocalEndpoints, blank_to_none
+from ..runs.context import METADATA_PATH, ContextConfig, LocalEndpoints, blank_to_none
+from ..runs.workspace import MAX_NOTEBOOK_BYTES
 
 if TYPE_CHECKING:
+    from ..runs.schedules import ScheduleService
     from ..runs.service import ContextProvider, RunService
 
 
@@ -83,7 +85,7 @@ class SageRun(Configurable):
         "space it defaults to the project's S3 path.",
     )
     metadata_path = Unicode(
-        "/opt/ml/metadata/resource-metadata.json",
+        METADATA_PATH,
         config=True,
         help="The SMUS space metadata file (domain, project, region, S3 path, VPC).",
     )
@@ -91,11 +93,20 @@ class SageRun(Configurable):
         config=True,
         help="Directory of the extension's own state (the workspace → SMUS notebook mapping).",
     )
+    schedule_role_arn = Unicode(
+        None,
+        allow_none=True,
+        config=True,
+        help="IAM role EventBridge Scheduler assumes to start a schedule's runs: it must "
+        "trust scheduler.amazonaws.com and allow datazone:StartNotebookRun. In an SMUS "
+        "space the project's role from the space metadata is used when this is unset; "
+        "without either, schedules are unavailable (the local backend needs none).",
+    )
     connect_timeout = Float(5.0, config=True, help="Seconds to connect to AWS endpoints.")
     read_timeout = Float(60.0, config=True, help="Seconds to wait for an AWS answer.")
     max_attempts = Int(3, config=True, help="Attempts per AWS call (botocore standard retry mode).")
     max_notebook_bytes = Int(
-        64 * 1024 * 1024, config=True, help="Largest notebook file a run may upload."
+        MAX_NOTEBOOK_BYTES, config=True, help="Largest notebook file a run may upload."
     )
     gateway_class = GatewayType(
         config=True,
@@ -168,6 +179,16 @@ def build_service(
     )
 
 
+def build_schedule_service(settings: SageRun, runs: RunService) -> ScheduleService:
+    """The schedules of the run service's projects, through EventBridge Scheduler."""
+    from ..aws.scheduler import SchedulerGateway
+    from ..runs.schedule_role import RoleChoice
+    from ..runs.schedules import ScheduleService
+
+    role = RoleChoice(blank_to_none(settings.schedule_role_arn), settings.metadata_path)
+    return ScheduleService(runs, SchedulerGateway(runs.gateway), role)  # type: ignore[arg-type]
+
+
 def running_endpoints(info: RunningBackend) -> LocalEndpoints:
     """The endpoints of a backend found through discovery or started here."""
     return LocalEndpoints(
@@ -178,4 +199,5 @@ def running_endpoints(info: RunningBackend) -> LocalEndpoints:
         domain_id=LocalBackend.default_domain_id,
         project_id=LocalBackend.default_project_id,
         credentials=info.credentials,
+        scheduler_endpoint_url=info.scheduler_endpoint_url,
     )

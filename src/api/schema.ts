@@ -130,6 +130,119 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sagerun/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project's schedules, newest first. */
+        get: operations["listSchedules"];
+        put?: never;
+        /** Sync the notebook, then create its EventBridge Scheduler schedule. */
+        post: operations["createSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sagerun/schedules/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An expression in words and its next firings (nothing is created). */
+        post: operations["previewSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sagerun/schedules/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["parameters"]["scheduleName"];
+            };
+            cookie?: never;
+        };
+        /** One schedule. */
+        get: operations["getSchedule"];
+        /** Replace a schedule's expression and settings (the notebook synced again). */
+        put: operations["updateSchedule"];
+        post?: never;
+        /** Delete a schedule (its runs stay). */
+        delete: operations["deleteSchedule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sagerun/schedules/{name}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["parameters"]["scheduleName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Disable a schedule (it fires no more until resumed). */
+        post: operations["pauseSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sagerun/schedules/{name}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["parameters"]["scheduleName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enable a paused schedule. */
+        post: operations["resumeSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sagerun/schedules/{name}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["parameters"]["scheduleName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a run with the schedule's settings now, marked as the schedule's. */
+        post: operations["runScheduleNow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -164,6 +277,7 @@ export interface components {
             stagingS3Uri: string | null;
             endpointUrl: string | null;
             s3EndpointUrl?: string | null;
+            schedules?: components["schemas"]["ScheduleAvailability"];
             sources: {
                 [key: string]: components["schemas"]["Source"];
             };
@@ -331,6 +445,100 @@ export interface components {
             items: components["schemas"]["Notebook"][];
             nextToken: string | null;
         };
+        /** @description Whether schedules can be made here, and the IAM role EventBridge Scheduler assumes (--SageRun.schedule_role_arn, else the SMUS space's project role; the local backend's own fixed role). */
+        ScheduleAvailability: {
+            available: boolean;
+            reason: string | null;
+            roleArn: string | null;
+            /** @enum {string|null} */
+            roleSource: "config" | "space" | "local" | null;
+        };
+        /** @description ISO 8601 with the schedule's time zone's offset. */
+        ZonedTimestamp: string;
+        /**
+         * @description EventBridge Scheduler's `cron(...)`, `rate(...)` or `at(...)`.
+         * @example cron(0 6 ? * MON-FRI *)
+         * @example rate(2 hours)
+         * @example at(2027-01-04T06:00:00)
+         */
+        ScheduleExpression: string;
+        /** @description A schedule: the notebook at `path` (synced first), when, and the run settings of POST sagerun/runs. Parameter values are kept in the schedule's target input, readable by whoever may read the schedule. null means not given. */
+        ScheduleRequest: {
+            name?: string | null;
+            path?: string | null;
+            expression?: components["schemas"]["ScheduleExpression"] | null;
+            /** @description IANA; default UTC */
+            timezone?: string | null;
+            startDate?: string | null;
+            endDate?: string | null;
+            /**
+             * @default ENABLED
+             * @enum {string}
+             */
+            state?: "ENABLED" | "DISABLED";
+            description?: string | null;
+            domainId?: string | null;
+            projectId?: string | null;
+            computeConfiguration?: components["schemas"]["ComputeConfiguration"];
+            networkConfiguration?: components["schemas"]["NetworkConfiguration"];
+            timeoutConfiguration?: components["schemas"]["TimeoutConfiguration"];
+            notificationConfiguration?: components["schemas"]["NotificationConfiguration"];
+            parameters?: components["schemas"]["StringMap"];
+            metadata?: components["schemas"]["StringMap"];
+            environmentConfiguration?: components["schemas"]["EnvironmentConfiguration"];
+        };
+        PreviewRequest: {
+            expression?: components["schemas"]["ScheduleExpression"] | null;
+            timezone?: string | null;
+            startDate?: string | null;
+            endDate?: string | null;
+            /** @default 3 */
+            count?: number;
+        };
+        ScheduleScope: {
+            domainId?: string | null;
+            projectId?: string | null;
+        };
+        SchedulePreview: {
+            /** @example weekdays at 06:00 (Europe/Berlin) */
+            description: string;
+            nextFirings: components["schemas"]["ZonedTimestamp"][];
+        };
+        Schedule: {
+            name: string;
+            /** @description The scheduleIdentifier its runs carry (the name, or a stable id when the name does not fit `[a-zA-Z0-9_-]{1,36}`): GET sagerun/runs?scheduleId= lists them. */
+            scheduleId: string;
+            path: string | null;
+            notebookId: string | null;
+            expression: components["schemas"]["ScheduleExpression"];
+            timezone: string;
+            startDate: components["schemas"]["Timestamp"] | null;
+            endDate: components["schemas"]["Timestamp"] | null;
+            /** @enum {string} */
+            state: "ENABLED" | "DISABLED";
+            /** @description The expression in words. */
+            description: string;
+            /** @description Empty when disabled or past its end. */
+            nextFirings: components["schemas"]["ZonedTimestamp"][];
+            createdAt: components["schemas"]["Timestamp"] | null;
+            updatedAt: components["schemas"]["Timestamp"] | null;
+            groupName: string;
+            /** @description When the SMUS notebook it runs was synced (created or last edited). */
+            notebookSyncedAt: components["schemas"]["Timestamp"] | null;
+            /** @description The run settings; parameter names only, never their values. */
+            runSettings: {
+                computeConfiguration?: components["schemas"]["ComputeConfiguration"];
+                networkConfiguration?: components["schemas"]["NetworkConfiguration"];
+                timeoutConfiguration?: components["schemas"]["TimeoutConfiguration"];
+                notificationConfiguration?: components["schemas"]["NotificationConfiguration"];
+                metadata?: components["schemas"]["StringMap"];
+                environmentConfiguration?: components["schemas"]["EnvironmentConfiguration"];
+                parameterNames: string[];
+            };
+        };
+        ScheduleList: {
+            schedules: components["schemas"]["Schedule"][];
+        };
     };
     responses: {
         /** @description An error, in the one shape every route uses. */
@@ -345,6 +553,7 @@ export interface components {
     };
     parameters: {
         runId: string;
+        scheduleName: string;
         /** @description Overrides the configured domain. */
         domainId: string;
         /** @description Overrides the configured project. */
@@ -438,6 +647,8 @@ export interface operations {
                 notebookId?: string;
                 /** @description Only runs of this workspace notebook (never run from here → no runs): of every SMUS notebook it has had (a refused sync imports it anew), the current one's runs first. */
                 path?: string;
+                /** @description Only the runs a schedule started (its `scheduleId`). */
+                scheduleId?: string;
                 /** @description Only runs in this status (blank → any). */
                 status?: components["schemas"]["RunStatus"];
                 nextToken?: components["parameters"]["nextToken"];
@@ -611,6 +822,327 @@ export interface operations {
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             402: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            500: components["responses"]["Error"];
+            502: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+            504: components["responses"]["Error"];
+        };
+    };
+    listSchedules: {
+        parameters: {
+            query?: {
+                /** @description Overrides the configured domain. */
+                domainId?: components["parameters"]["domainId"];
+                /** @description Overrides the configured project. */
+                projectId?: components["parameters"]["projectId"];
+                /** @description Only the schedules of this workspace notebook. */
+                path?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every schedule of the project. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleList"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            500: components["responses"]["Error"];
+            502: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+            504: components["responses"]["Error"];
+        };
+    };
+    createSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleRequest"];
+            };
+        };
+        responses: {
+            /** @description The schedule. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            500: components["responses"]["Error"];
+            502: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+            504: components["responses"]["Error"];
+        };
+    };
+    previewSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description The description and the next firings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchedulePreview"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            500: components["responses"]["Error"];
+            502: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+            504: components["responses"]["Error"];
+        };
+    };
+    getSchedule: {
+        parameters: {
+            query?: {
+                /** @description Overrides the configured domain. */
+                domainId?: components["parameters"]["domainId"];
+                /** @description Overrides the configured project. */
+                projectId?: components["parameters"]["projectId"];
+            };
+            header?: never;
+            path: {
+                name: components["parameters"]["scheduleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            500: components["responses"]["Error"];
+            502: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+            504: components["responses"]["Error"];
+        };
+    };
+    updateSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["parameters"]["scheduleName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleRequest"];
+            };
+        };
+        responses: {
+            /** @description The schedule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            500: components["responses"]["Error"];
+            502: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+            504: components["responses"]["Error"];
+        };
+    };
+    deleteSchedule: {
+        parameters: {
+            query?: {
+                /** @description Overrides the configured domain. */
+                domainId?: components["parameters"]["domainId"];
+                /** @description Overrides the configured project. */
+                projectId?: components["parameters"]["projectId"];
+            };
+            header?: never;
+            path: {
+                name: components["parameters"]["scheduleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            500: components["responses"]["Error"];
+            502: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+            504: components["responses"]["Error"];
+        };
+    };
+    pauseSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["parameters"]["scheduleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ScheduleScope"];
+            };
+        };
+        responses: {
+            /** @description The schedule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            500: components["responses"]["Error"];
+            502: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+            504: components["responses"]["Error"];
+        };
+    };
+    resumeSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["parameters"]["scheduleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ScheduleScope"];
+            };
+        };
+        responses: {
+            /** @description The schedule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+            500: components["responses"]["Error"];
+            502: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+            504: components["responses"]["Error"];
+        };
+    };
+    runScheduleNow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["parameters"]["scheduleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ScheduleScope"];
+            };
+        };
+        responses: {
+            /** @description The run. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
             409: components["responses"]["Error"];

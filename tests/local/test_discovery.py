@@ -37,6 +37,7 @@ def test_a_started_backend_publishes_where_it_listens(
         "region",
         "access_key_id",
         "secret_access_key",
+        "scheduler_endpoint_url",
     }
     assert published["access_key_id"] == local.backend.credentials.access_key_id
     assert published["secret_access_key"] == local.backend.credentials.secret_access_key

@@ -27,6 +27,7 @@ REPO = Path(__file__).resolve().parents[2]
 EXPORTED = [
     "AWS_ENDPOINT_URL_DATAZONE",
     "AWS_ENDPOINT_URL_S3",
+    "AWS_ENDPOINT_URL_SCHEDULER",
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
     "AWS_REGION",

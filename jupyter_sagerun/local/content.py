@@ -1,13 +1,15 @@
 """Notebook content in and out of the local backend: what an import brings is checked
-here; what an export sends back is rendered by ``jupyter_sagerun.core.rendering``."""
+here (by the one notebook check, ``core.notebook_check``); what an export sends back
+is rendered by ``core.rendering`` and named here; a failure's reason is worded here."""
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 import nbformat as _nbformat
+
+from ..core.notebook_check import NotANotebook, check_notebook
 
 # nbformat ships no type hints.
 nbf: Any = _nbformat
@@ -24,13 +26,11 @@ def empty_notebook() -> str:
 def checked_notebook(data: bytes) -> str:
     """``data`` as notebook JSON text, or ValueError saying why it is not a notebook."""
     try:
-        raw = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise ValueError("the object is not a notebook (not JSON)") from None
-    if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list):
-        raise ValueError("the object is not a notebook (no cells)")
+        check_notebook(data)
+    except NotANotebook as exc:
+        raise ValueError(f"the object {exc}") from None
     # reads() upgrades older formats and normalizes the cells, as Jupyter would.
-    notebook = nbf.reads(json.dumps(raw), as_version=4)
+    notebook = nbf.reads(data.decode("utf-8"), as_version=4)
     text: str = nbf.writes(notebook)
     return text
 
