@@ -32,6 +32,25 @@ const scheduled = (
   ...patch
 });
 
+const SCHEDULE: Schedule = {
+  name: 'daily-report',
+  scheduleId: 'daily-report',
+  path: 'reports/daily.ipynb',
+  notebookId: 'nb-1',
+  expression: 'cron(0 6 ? * MON-FRI *)',
+  timezone: 'Europe/Berlin',
+  startDate: null,
+  endDate: null,
+  state: 'ENABLED',
+  description: 'weekdays at 06:00 (Europe/Berlin)',
+  nextFirings: ['2027-01-04T06:00:00+01:00'],
+  createdAt: null,
+  updatedAt: null,
+  groupName: 'sagerun-local',
+  notebookSyncedAt: null,
+  runSettings: { parameterNames: [] }
+};
+
 describe('the schedule form state', () => {
   it('starts on "now", named after the notebook, in the zone given', () => {
     const state = initialScheduleState(
@@ -152,6 +171,7 @@ describe('the schedule form state', () => {
 
   it('opens an existing schedule in schedule mode, its times in its zone', () => {
     const schedule: Schedule = {
+      ...SCHEDULE,
       name: 'morning',
       path: 'reports/daily.ipynb',
       expression: 'cron(30 7 ? * TUE *)',
@@ -222,8 +242,8 @@ describe('SchedulePreviewer', () => {
     const states: PreviewState[] = [];
     const previewer = new SchedulePreviewer(
       async b => {
-        asked.push(b.expression);
-        return { description: b.expression, nextFirings: [] };
+        asked.push(b.expression ?? '');
+        return { description: b.expression ?? '', nextFirings: [] };
       },
       s => states.push(s),
       400
@@ -291,6 +311,7 @@ describe('prefillFromSchedule', () => {
         parameters: [makeRow('beta', '2')]
       },
       {
+        ...SCHEDULE,
         name: 'morning',
         path: 'reports/daily.ipynb',
         expression: 'rate(1 hour)',

@@ -71,7 +71,12 @@ describe('the run form on a schedule', () => {
       },
       schedules: {
         initial: initialScheduleState('reports/daily.ipynb', 'Europe/Berlin'),
-        availability: { available },
+        availability: {
+          available,
+          reason: null,
+          roleArn: null,
+          roleSource: null
+        },
         preview: async body => {
           asked.push(body);
           return {

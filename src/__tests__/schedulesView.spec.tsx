@@ -19,15 +19,27 @@ import { FIRING_GRACE_MS, SchedulesModel } from '../model/schedulesModel';
 
 const trans = nullTranslator.load('jupyter_sagerun');
 
-const schedule = (patch: Partial<Schedule> = {}): Schedule => ({
+const SCHEDULE: Schedule = {
   name: 'daily-report',
-  path: 'reports/daily.ipynb',
   scheduleId: 'daily-report',
+  path: 'reports/daily.ipynb',
+  notebookId: 'nb-1',
   expression: 'cron(0 6 ? * MON-FRI *)',
   timezone: 'Europe/Berlin',
+  startDate: null,
+  endDate: null,
   state: 'ENABLED',
   description: 'weekdays at 06:00 (Europe/Berlin)',
   nextFirings: ['2027-01-04T06:00:00+01:00'],
+  createdAt: null,
+  updatedAt: null,
+  groupName: 'sagerun-local',
+  notebookSyncedAt: null,
+  runSettings: { parameterNames: [] }
+};
+
+const schedule = (patch: Partial<Schedule> = {}): Schedule => ({
+  ...SCHEDULE,
   ...patch
 });
 
@@ -226,7 +238,9 @@ describe('the When section', () => {
           zones={['UTC']}
           availability={{
             available: false,
-            reason: 'No role: set c.SageRun.schedule_role_arn.'
+            reason: 'No role: set c.SageRun.schedule_role_arn.',
+            roleArn: null,
+            roleSource: null
           }}
         />
       )
@@ -267,7 +281,12 @@ describe('the When section', () => {
             message: null
           }}
           zones={['UTC', 'Europe/Berlin']}
-          availability={{ available: true, roleSource: 'local' }}
+          availability={{
+            available: true,
+            reason: null,
+            roleArn: null,
+            roleSource: 'local'
+          }}
         />
       )
     );

@@ -46,12 +46,14 @@ export function ScheduleRow(props: {
         >
           {enabled ? trans.__('Active') : trans.__('Paused')}
         </span>
-        <span className="jp-SageRun-runName" title={schedule.path}>
+        <span className="jp-SageRun-runName" title={schedule.path ?? undefined}>
           {schedule.name}
         </span>
       </div>
       <div className="jp-SageRun-scheduleFacts">
-        <span data-testid="sagerun-schedule-notebook">{schedule.path}</span>
+        <span data-testid="sagerun-schedule-notebook">
+          {schedule.path ?? schedule.notebookId}
+        </span>
         <span data-testid="sagerun-schedule-row-description">
           {schedule.description || schedule.expression}
         </span>

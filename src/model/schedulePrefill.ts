@@ -21,7 +21,7 @@ export function prefillFromSchedule(
   const next = applyPreset(state, preset);
   const byName = new Map(defaults.map(d => [d.name, d.value]));
   next.target = 'path';
-  next.path = schedule.path;
+  next.path = schedule.path ?? '';
   next.parameters = (settings.parameterNames ?? []).map(name =>
     makeRow(name, byName.get(name) ?? '')
   );

@@ -216,11 +216,8 @@ function addEditScheduleCommand({
         });
         return;
       }
-      forms.open({
-        path: schedule.path,
-        panel: findPanel(schedule.path),
-        schedule
-      });
+      const path = schedule.path ?? '';
+      forms.open({ path, panel: path ? findPanel(path) : null, schedule });
     }
   });
 }

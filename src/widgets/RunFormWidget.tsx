@@ -6,8 +6,8 @@ import { TranslationBundle } from '@jupyterlab/translation';
 
 import type { SageRunClient } from '../api/client';
 import { SageRunApiError } from '../api/errors';
-import type { Schedule, SchedulesAvailability } from '../api/scheduleTypes';
-import type { Run, RunContext } from '../api/types';
+import type { Schedule } from '../api/scheduleTypes';
+import type { Run } from '../api/types';
 import { RunForm } from '../components/RunForm';
 import { FormSettings, RunFormState, toRequest } from '../model/formState';
 import { requirementsPathFor } from '../model/environment';
@@ -284,7 +284,7 @@ export class RunFormWidget extends ReactWidget {
           this._schedule
             ? {
                 initial: this._schedule,
-                availability: availabilityOf(loaded.context),
+                availability: loaded.context?.schedules ?? null,
                 preview: body => this.options.client.previewSchedule(body)
               }
             : undefined
@@ -306,15 +306,6 @@ export class RunFormWidget extends ReactWidget {
 }
 
 export { errorMessage } from '../model/prefill';
-
-/** Whether schedules can be made here: `GET sagerun/context`'s `schedules`. */
-function availabilityOf(
-  context: RunContext | null
-): SchedulesAvailability | null {
-  const found = (context as { schedules?: SchedulesAvailability } | null)
-    ?.schedules;
-  return found ?? null;
-}
 
 export function notifyStarted(
   run: Run,
