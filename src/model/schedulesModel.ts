@@ -4,7 +4,7 @@ import { Poll } from '@lumino/polling';
 
 import { asApiError, SageRunApiError } from '../api/errors';
 import type { IScheduleApi, Schedule } from '../api/scheduleTypes';
-import { isTerminal, Run } from '../api/types';
+import type { Run } from '../api/types';
 
 /**
  * How long after a firing time the schedule counts as fired: the backend starts
@@ -194,10 +194,10 @@ export class SchedulesModel implements IDisposable {
       this._fired.emit(due);
     }
     if (this._shown) {
-      for (const [name, runs] of [...this._runs.entries()]) {
-        if (due.includes(name) || runs.items.some(r => !isTerminal(r.status))) {
-          await this.refreshRuns(name);
-        }
+      for (const name of [...this._runs.keys()]) {
+        // (A firing the next-firing times do not foresee, as a backend whose clock
+        // runs faster, shows up too: shown runs are looked at on every tick.)
+        await this.refreshRuns(name);
       }
     }
   }
@@ -226,12 +226,7 @@ export class SchedulesModel implements IDisposable {
     if (this._due().length) {
       return true;
     }
-    return (
-      this._shown &&
-      [...this._runs.values()].some(r =>
-        r.items.some(x => !isTerminal(x.status))
-      )
-    );
+    return this._shown && this._runs.size > 0;
   }
 
   private _replace(schedule: Schedule): void {
