@@ -3,6 +3,7 @@ import { Token } from '@lumino/coreutils';
 import type { SageRunClient } from './api/client';
 import type { Run } from './api/types';
 import type { RunsModel } from './model/runsModel';
+import type { SchedulesModel } from './model/schedulesModel';
 
 /** The translation domain of every string of this extension. */
 export const TRANSLATION_DOMAIN = 'jupyter_sagerun';
@@ -28,12 +29,18 @@ export namespace CommandIDs {
   export const stopRun = 'sagerun:stop-run';
   /** Show a run in the panel; args `{ runId }`. */
   export const showRun = 'sagerun:show-run';
+  /** Open the run form on a schedule (PUT on submit); args `{ name }`. */
+  export const editSchedule = 'sagerun:edit-schedule';
+  /** Show the panel's Schedules view. */
+  export const showSchedules = 'sagerun:show-schedules';
 }
 
 /** The runs the extension follows, shared by the panel, the form and the status bar. */
 export interface ISageRunRuns {
   readonly client: SageRunClient;
   readonly model: RunsModel;
+  /** The project's schedules (the panel's Schedules view). */
+  readonly schedules: SchedulesModel;
   /** Follow a run started from this browser (it notifies when it ends). */
   track(run: Run): void;
 }

@@ -3,6 +3,14 @@ import { ServerConnection } from '@jupyterlab/services';
 
 import { NETWORK_ERROR_STATUS, SageRunApiError } from './errors';
 import type {
+  IScheduleApi,
+  Schedule,
+  ScheduleList,
+  SchedulePreview,
+  SchedulePreviewRequest,
+  ScheduleRequest
+} from './scheduleTypes';
+import type {
   ErrorBody,
   FullRun,
   ICellSource,
@@ -27,7 +35,7 @@ export const API_NAMESPACE = 'sagerun';
  * The one network module of the frontend: a typed client of the server
  * extension's REST API. Every failure is a `SageRunApiError`.
  */
-export class SageRunClient {
+export class SageRunClient implements IScheduleApi {
   constructor(options: { serverSettings?: ServerConnection.ISettings } = {}) {
     this.serverSettings =
       options.serverSettings ?? ServerConnection.makeSettings();
@@ -87,6 +95,49 @@ export class SageRunClient {
     });
   }
 
+  listSchedules(query: { path?: string } = {}) {
+    return this.request<ScheduleList>('GET', ['schedules'], { query });
+  }
+
+  /** Syncs the notebook at `path` first, like a run. */
+  createSchedule(body: ScheduleRequest) {
+    return this.request<Schedule>('POST', ['schedules'], { body });
+  }
+
+  /** Syncs the notebook again and replaces the expression and settings. */
+  updateSchedule(name: string, body: ScheduleRequest) {
+    return this.request<Schedule>('PUT', ['schedules', name], { body });
+  }
+
+  deleteSchedule(name: string) {
+    return this.request<void>('DELETE', ['schedules', name]);
+  }
+
+  pauseSchedule(name: string) {
+    return this.request<Schedule>('POST', ['schedules', name, 'pause']);
+  }
+
+  resumeSchedule(name: string) {
+    return this.request<Schedule>('POST', ['schedules', name, 'resume']);
+  }
+
+  /** A run with the schedule's settings, now. */
+  runScheduleNow(name: string) {
+    return this.request<FullRun>('POST', ['schedules', name, 'run']);
+  }
+
+  previewSchedule(body: SchedulePreviewRequest) {
+    return this.request<SchedulePreview>('POST', ['schedules', 'preview'], {
+      body
+    });
+  }
+
+  listScheduleRuns(scheduleId: string) {
+    return this.request<ListRunsResponse>('GET', ['runs'], {
+      query: { scheduleId }
+    });
+  }
+
   /**
    * The notebook's cells as the file on disk holds them, through the server's REST
    * contents API (never a collaborative drive: the run reads the disk, not the room).
@@ -142,7 +193,7 @@ export class SageRunClient {
   }
 
   async request<T>(
-    method: 'GET' | 'POST' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     segments: string[],
     options: { query?: Query; body?: unknown } = {}
   ): Promise<T> {

@@ -13,8 +13,10 @@ export function FormActions(props: {
   elapsed: number;
   invalid: boolean;
   canSubmit: boolean;
-  /** Whether submitting saves the notebook first. */
-  saves: boolean;
+  /** The submit button's words (Run, Save and run, Create schedule…). */
+  label: string;
+  /** Whether the submission creates or saves a schedule (the progress says so). */
+  scheduled: boolean;
   onCancel: () => void;
 }): JSX.Element {
   const { trans } = props;
@@ -29,10 +31,15 @@ export function FormActions(props: {
           <span className="jp-SageRun-spinner" aria-hidden="true" />
           {props.progress === 'saving'
             ? trans.__('Saving the notebook…')
-            : trans.__(
-                'Syncing the notebook and starting the run… %1 s',
-                props.elapsed
-              )}
+            : props.scheduled
+              ? trans.__(
+                  'Syncing the notebook and saving the schedule… %1 s',
+                  props.elapsed
+                )
+              : trans.__(
+                  'Syncing the notebook and starting the run… %1 s',
+                  props.elapsed
+                )}
         </span>
       ) : props.invalid ? (
         <span className="jp-SageRun-hint">
@@ -54,7 +61,7 @@ export function FormActions(props: {
         disabled={!props.canSubmit}
         title={trans.__('Ctrl+Enter in any field')}
       >
-        {props.saves ? trans.__('Save and run') : trans.__('Run')}
+        {props.label}
       </button>
     </div>
   );

@@ -8,11 +8,23 @@ import { KeyValueEditor } from './KeyValueEditor';
 
 /** The run's parameters, prefilled from the notebook's parameters cell. */
 export function ParametersSection(
-  props: ISectionProps & { cellNames: string[] | null }
+  props: ISectionProps & {
+    cellNames: string[] | null;
+    /** Said first, in a box: where the values are kept (a schedule's input). */
+    notice?: string;
+  }
 ): JSX.Element {
   const { trans, state, errors, update, cellNames } = props;
   return (
     <Section title={trans.__('Parameters')}>
+      {props.notice ? (
+        <div
+          className="jp-SageRun-notice"
+          data-testid="sagerun-schedule-params-note"
+        >
+          {props.notice}
+        </div>
+      ) : null}
       <div className="jp-SageRun-hint">
         {cellNames
           ? trans.__(

@@ -1,6 +1,11 @@
 import * as React from 'react';
 import { TranslationBundle } from '@jupyterlab/translation';
 
+import type {
+  SchedulePreview,
+  SchedulePreviewRequest,
+  SchedulesAvailability
+} from '../api/scheduleTypes';
 import type { RunContext, SmusNotebook } from '../api/types';
 import type { Preset, RunFormState } from '../model/formState';
 import type { IPreSubmitCheck } from '../model/prefill';
@@ -13,6 +18,12 @@ import {
   validateForm
 } from '../model/validation';
 import { ENVIRONMENT_FIELD } from '../model/environment';
+import {
+  initialScheduleState,
+  SCHEDULE_FIELD,
+  ScheduleFormState
+} from '../model/scheduleForm';
+import { timeZoneList } from '../model/timeZones';
 import {
   EnvironmentSection,
   IEnvironmentSectionProps
@@ -29,7 +40,9 @@ import { NetworkSection } from './NetworkSection';
 import { PresetPicker } from './PresetPicker';
 import { ChecksList, SubmitError } from './SubmitOutcome';
 import { ContextLine } from './ContextLine';
+import { ScheduleSection } from './ScheduleSection';
 import { TargetSection } from './TargetSection';
+import { submitLabel, useScheduleForm } from './useScheduleForm';
 import { useSubmission } from './useSubmission';
 
 export { placeServerErrors } from '../model/submission';
@@ -51,8 +64,11 @@ export interface IRunFormProps {
   loadNotebooks: () => Promise<SmusNotebook[]>;
   onSubmit: (
     state: RunFormState,
-    onPhase: (phase: SubmitPhase) => void
+    onPhase: (phase: SubmitPhase) => void,
+    schedule: ScheduleFormState
   ) => Promise<void>;
+  /** The When choice; without it the form only runs now. */
+  schedules?: IRunFormSchedules;
   onCancel: () => void;
   onSavePreset: (state: RunFormState) => Promise<void>;
   /** Where the packages came from, and requirements.txt beside the notebook. */
@@ -62,9 +78,17 @@ export interface IRunFormProps {
   >;
 }
 
+export interface IRunFormSchedules {
+  initial: ScheduleFormState;
+  /** `GET sagerun/context`'s `schedules`; null while unknown. */
+  availability: SchedulesAvailability | null;
+  preview: (body: SchedulePreviewRequest) => Promise<SchedulePreview>;
+}
+
 /** The fields a server error may name, for the form to mark them. */
 function knownFields(state: RunFormState): Set<string> {
   return new Set<string>([
+    ...Object.values(SCHEDULE_FIELD),
     ...Object.values(FIELD),
     ...Object.values(ENVIRONMENT_FIELD),
     ...rowPaths('parameters', state.parameters),
@@ -83,12 +107,23 @@ function withoutErrorsOf(errors: FieldErrors, fields: string[]): FieldErrors {
   return next;
 }
 
+const noPreview = (): Promise<SchedulePreview> =>
+  Promise.reject(new Error('schedules are not offered here'));
+
 export function RunForm(props: IRunFormProps): JSX.Element {
   const { trans } = props;
   const [state, setState] = React.useState<RunFormState>(props.initial);
   const [serverErrors, setServerErrors] = React.useState<FieldErrors>({});
   const [preset, setPreset] = React.useState('');
   const submission = useSubmission();
+  const schedule = useScheduleForm({
+    initial: props.schedules?.initial ?? initialScheduleState(state.path),
+    target: state.target,
+    previewSchedule: props.schedules?.preview ?? noPreview,
+    trans,
+    onEdited: fields => setServerErrors(e => withoutErrorsOf(e, fields))
+  });
+  const zones = React.useMemo(timeZoneList, []);
 
   const clientErrors = React.useMemo(
     () => validateForm(state, trans),
@@ -98,8 +133,11 @@ export function RunForm(props: IRunFormProps): JSX.Element {
   const checks = props.checks.filter(
     c => !c.pathOnly || state.target === 'path'
   );
+  const invalid =
+    Object.keys(clientErrors).length + Object.keys(schedule.errors).length > 0;
   const form = {
-    invalid: Object.keys(clientErrors).length > 0,
+    // (A schedule the server has not previewed yet is not sent either.)
+    invalid: invalid || !schedule.ready,
     blocking: checks.some(c => c.severity === 'error')
   };
 
@@ -116,7 +154,7 @@ export function RunForm(props: IRunFormProps): JSX.Element {
       return;
     }
     const failed = await submission.run(
-      onPhase => props.onSubmit(state, onPhase),
+      onPhase => props.onSubmit(state, onPhase, schedule.state),
       () => knownFields(state)
     );
     if (failed?.kind === 'failed' && failed.placed) {
@@ -157,9 +195,14 @@ export function RunForm(props: IRunFormProps): JSX.Element {
         trans={trans}
         progress={progress(submission.state)}
         elapsed={submission.elapsed}
-        invalid={form.invalid}
+        invalid={invalid}
         canSubmit={canSubmit(submission.state, form)}
-        saves={props.dirty && state.target === 'path'}
+        scheduled={schedule.scheduled}
+        label={submitLabel(trans, {
+          scheduled: schedule.scheduled,
+          editing: schedule.state.editing !== null,
+          saves: props.dirty && state.target === 'path'
+        })}
         onCancel={props.onCancel}
       />
       <ContextLine
@@ -172,6 +215,17 @@ export function RunForm(props: IRunFormProps): JSX.Element {
         notebookPath={props.notebookPath}
         loadNotebooks={props.loadNotebooks}
       />
+      {props.schedules ? (
+        <ScheduleSection
+          trans={trans}
+          state={schedule.state}
+          errors={{ ...serverErrors, ...schedule.errors }}
+          onChange={schedule.onChange}
+          preview={schedule.preview}
+          zones={zones}
+          availability={props.schedules.availability}
+        />
+      ) : null}
       <PresetPicker
         trans={trans}
         presets={props.presets}
@@ -183,10 +237,20 @@ export function RunForm(props: IRunFormProps): JSX.Element {
       <EnvironmentSection {...sectionProps} {...props.environment} />
       <NetworkSection {...sectionProps} context={props.context} />
       <TimeoutSection {...sectionProps} />
-      <ParametersSection {...sectionProps} cellNames={props.cellNames} />
+      <ParametersSection
+        {...sectionProps}
+        cellNames={props.cellNames}
+        notice={
+          schedule.scheduled
+            ? trans.__(
+                "Parameter values are stored in the schedule's target input, readable by whoever may read the schedule."
+              )
+            : undefined
+        }
+      />
       <MetadataSection {...sectionProps} />
       <NotificationsSection {...sectionProps} />
-      <AdvancedSection {...sectionProps} />
+      {schedule.scheduled ? null : <AdvancedSection {...sectionProps} />}
       <ChecksList checks={checks} />
       <SubmitError trans={trans} submission={submission.state} />
     </form>

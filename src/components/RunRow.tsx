@@ -5,6 +5,7 @@ import type { Run, StringMap } from '../api/types';
 import { formatDuration, formatTime } from '../model/format';
 import { RunDetails } from './RunDetails';
 import { RunRowActions } from './RunRowActions';
+import { ScheduledBadge } from './ScheduledBadge';
 import { StatusBadge } from './StatusBadge';
 
 export interface IRunActions {
@@ -50,6 +51,7 @@ export function RunRow(props: {
         >
           {name}
         </span>
+        <ScheduledBadge run={run} trans={trans} />
       </div>
       <div className="jp-SageRun-runTimes">
         <span title={trans.__('Started')}>

@@ -3,10 +3,22 @@ import { TranslationBundle } from '@jupyterlab/translation';
 
 import type { Run } from '../api/types';
 import { formatHours } from '../model/format';
+import { scheduleOfRun } from './ScheduledBadge';
 import { ShortId } from './ShortId';
 
 /** The local backend's runs say they are "created by" it ("local"). */
 const LOCAL_CREATOR = 'local';
+
+/** The schedule that started the run: its name, and its identifier when that differs. */
+function scheduleText(run: Run, trans: TranslationBundle): string {
+  const name = scheduleOfRun(run);
+  if (!name) {
+    return run.scheduleId ?? trans.__('none');
+  }
+  return run.scheduleId && run.scheduleId !== name
+    ? trans.__('%1 (id %2)', name, run.scheduleId)
+    : name;
+}
 
 /** The image version; the local backend's note about it is a tooltip, not lines. */
 function imageVersionText(run: Run, trans: TranslationBundle): React.ReactNode {
@@ -118,7 +130,7 @@ export function runSettingRows(
         .map(([k, v]) => `${k}=${v}`)
         .join(', ') || trans.__('none')
     ],
-    [trans.__('Schedule'), run.scheduleId ?? trans.__('none')],
+    [trans.__('Schedule'), scheduleText(run, trans)],
     [
       trans.__('Trigger'),
       [run.triggerSource?.type, run.triggerSource?.name]

@@ -1,6 +1,5 @@
 import * as React from 'react';
 import { TranslationBundle } from '@jupyterlab/translation';
-import { refreshIcon } from '@jupyterlab/ui-components';
 
 import { LIMITS } from '../api/limits';
 import type { RunStatus } from '../api/types';
@@ -21,6 +20,7 @@ function useModelChanged(model: RunsModel): void {
   }, [model]);
 }
 
+/** The panel's Runs view: filters, the runs newest first, load more. */
 export function RunsPanel(props: {
   model: RunsModel;
   trans: TranslationBundle;
@@ -32,20 +32,7 @@ export function RunsPanel(props: {
   const { scope, status } = model.filters;
   const noNotebook = scope === 'notebook' && !model.notebookPath;
   return (
-    <div className="jp-SageRun-runsPanel" data-testid="sagerun-runs-panel">
-      <header className="jp-SageRun-runsHeader">
-        <h2>{trans.__('Remote runs')}</h2>
-        <button
-          type="button"
-          className="jp-SageRun-iconButton"
-          title={trans.__('Refresh')}
-          aria-label={trans.__('Refresh')}
-          data-testid="sagerun-runs-refresh"
-          onClick={() => void model.reload()}
-        >
-          <refreshIcon.react tag="span" elementSize="normal" />
-        </button>
-      </header>
+    <div className="jp-SageRun-runsView" data-testid="sagerun-runs-view">
       <div className="jp-SageRun-filters">
         <select
           className="jp-mod-styled"

@@ -79,6 +79,7 @@ export const mainPlugin: JupyterFrontEndPlugin<void> = {
     addRunNotebookCommand(shared, tracker);
     addRunFileCommand(shared, browserFactory);
     addRunAgainCommand(shared);
+    addEditScheduleCommand(shared);
     addToPalette(trans, palette);
   }
 };
@@ -190,6 +191,37 @@ function addRunAgainCommand({
   });
 }
 
+/** Edit a schedule: the form on its notebook, in schedule mode, prefilled. */
+function addEditScheduleCommand({
+  app,
+  runs,
+  trans,
+  forms,
+  findPanel
+}: IRunRemotely): void {
+  app.commands.addCommand(CommandIDs.editSchedule, {
+    label: trans.__('Edit Schedule'),
+    caption: trans.__('Open the run form on this schedule'),
+    icon: runRemotelyIcon,
+    execute: async args => {
+      const name = args.name as string;
+      const find = () => runs.schedules.items.find(s => s.name === name);
+      if (!find()) {
+        await runs.schedules.reload();
+      }
+      const schedule = find();
+      if (!schedule) {
+        Notification.error(trans.__('No schedule is named %1.', name), {
+          autoClose: false
+        });
+        return;
+      }
+      const path = schedule.path ?? '';
+      forms.open({ path, panel: path ? findPanel(path) : null, schedule });
+    }
+  });
+}
+
 function addToPalette(
   trans: TranslationBundle,
   palette: ICommandPalette | null
@@ -200,4 +232,5 @@ function addToPalette(
   const category = trans.__('Remote runs');
   palette.addItem({ command: CommandIDs.runRemotely, category });
   palette.addItem({ command: CommandIDs.openRunsPanel, category });
+  palette.addItem({ command: CommandIDs.showSchedules, category });
 }

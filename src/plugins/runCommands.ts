@@ -38,6 +38,15 @@ export function addRunCommands(
       panel.highlight((args.runId as string) ?? null);
     }
   });
+  app.commands.addCommand(CommandIDs.showSchedules, {
+    label: trans.__('Show Remote Run Schedules'),
+    caption: trans.__("Open the Remote runs panel's Schedules view"),
+    icon: runRemotelyIcon,
+    execute: () => {
+      app.shell.activateById(panel.id);
+      panel.showView('schedules');
+    }
+  });
   app.commands.addCommand(CommandIDs.stopRun, {
     label: trans.__('Stop Remote Run'),
     execute: args => stopRun(args.runId as string, { model, client, trans })

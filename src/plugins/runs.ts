@@ -18,6 +18,7 @@ import { runRemotelyIcon } from '../icons';
 import type { IRunActions } from '../components/RunRow';
 import { NBDIME_COMMAND } from '../model/diff';
 import { RunsModel } from '../model/runsModel';
+import { SchedulesModel } from '../model/schedulesModel';
 import {
   CommandIDs,
   ISageRunRuns,
@@ -30,6 +31,7 @@ import { RunsPanelWidget } from '../widgets/RunsPanelWidget';
 import { addRunCommands } from './runCommands';
 import { notifyWhenRunsEnd } from './runEndNotifications';
 import { ResultOpener } from './results';
+import { scheduleActions } from './scheduleActions';
 
 /** The Remote runs panel, its model and the per-run commands. */
 export const runsPlugin: JupyterFrontEndPlugin<ISageRunRuns> = {
@@ -54,14 +56,20 @@ export const runsPlugin: JupyterFrontEndPlugin<ISageRunRuns> = {
     });
     const settings = await settingRegistry.load(PLUGIN_ID);
     const model = createModel(client, settings);
+    const schedules = createSchedulesModel(client, settings, model);
     const results = new ResultOpener(app, client, trans, docManager);
-    const panel = addPanel(app, { model, client, trans, results }, restorer);
+    const panel = addPanel(
+      app,
+      { model, schedules, client, trans, results },
+      restorer
+    );
     followFocusedNotebook(model, tracker);
     notifyWhenRunsEnd(app, { model, trans, results, settings });
     addRunCommands(app, { model, client, trans, results, panel });
     return {
       client,
       model,
+      schedules,
       track: (run: Run) => model.track(run)
     };
   }
@@ -85,8 +93,28 @@ function createModel(
   return model;
 }
 
+/**
+ * The schedules model; a firing that passes reloads the runs, so the run it
+ * started shows in the Runs view (the runs model polls only while a shown run is active).
+ */
+function createSchedulesModel(
+  client: SageRunClient,
+  settings: ISettingRegistry.ISettings,
+  runs: RunsModel
+): SchedulesModel {
+  const schedules = new SchedulesModel({
+    api: client,
+    pollIntervalMs:
+      1000 * (settings.get('pollIntervalSeconds').composite as number)
+  });
+  schedules.fired.connect(() => void runs.reload());
+  void schedules.reload();
+  return schedules;
+}
+
 interface IPanelParts {
   model: RunsModel;
+  schedules: SchedulesModel;
   client: SageRunClient;
   trans: TranslationBundle;
   results: ResultOpener;
@@ -95,7 +123,7 @@ interface IPanelParts {
 /** The Remote runs panel in the left area, restored with the layout. */
 function addPanel(
   app: JupyterFrontEnd,
-  { model, client, trans, results }: IPanelParts,
+  { model, schedules, client, trans, results }: IPanelParts,
   restorer: ILayoutRestorer | null
 ): RunsPanelWidget {
   const actions: IRunActions = {
@@ -109,7 +137,18 @@ function addPanel(
     reveal: async run =>
       (await client.getRun(run.id, { revealParameters: true })).parameters ?? {}
   };
-  const panel = new RunsPanelWidget({ model, trans, actions });
+  const panel = new RunsPanelWidget({
+    model,
+    schedules,
+    trans,
+    actions,
+    scheduleActions: scheduleActions({
+      app,
+      trans,
+      model: schedules,
+      track: run => model.track(run)
+    })
+  });
   // nbdime is an optional extension, maybe activated after this one: offer the diff
   // once every plugin has started and nbdime's command exists.
   void app.restored.then(() => {

@@ -6,6 +6,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 
 import type { SageRunClient } from '../api/client';
 import { SageRunApiError } from '../api/errors';
+import type { Schedule } from '../api/scheduleTypes';
 import type { Run } from '../api/types';
 import { RunForm } from '../components/RunForm';
 import { FormSettings, RunFormState, toRequest } from '../model/formState';
@@ -14,6 +15,13 @@ import { ICellSource, sameCells, waitUntilOnDisk } from '../model/onDisk';
 import { IPreSubmitCheck, IPrefill, prefill } from '../model/prefill';
 import type { SubmitPhase } from '../model/submission';
 import { RunSubmitter } from '../model/submitter';
+import {
+  initialScheduleState,
+  ScheduleFormState,
+  scheduleStateFromSchedule,
+  toScheduleRequest
+} from '../model/scheduleForm';
+import { prefillFromSchedule } from '../model/schedulePrefill';
 
 export interface IRunFormWidgetOptions {
   trans: TranslationBundle;
@@ -25,7 +33,11 @@ export interface IRunFormWidgetOptions {
   panel: NotebookPanel | null;
   /** Run again: this run's settings, with its parameters revealed. */
   rerun?: Run;
+  /** Edit: the form opens on this schedule, in schedule mode; submit PUTs. */
+  schedule?: Schedule;
   onStarted: (run: Run) => void;
+  /** A schedule was created or saved. */
+  onScheduled: (schedule: Schedule) => void;
   onSavePreset: (state: RunFormState) => Promise<void>;
   onClose: () => void;
 }
@@ -127,12 +139,12 @@ export class RunFormWidget extends ReactWidget {
 
   /** Gather what prefills the form (model/prefill.ts decides), then render it. */
   private async _load(): Promise<void> {
-    const { trans, settings, rerun, path, client } = this.options;
+    const { trans, settings, rerun, path, client, schedule } = this.options;
     const [context, notebook, lastRun, requirements] = await Promise.allSettled(
       [
         client.getContext(),
         path ? this._notebookJson() : Promise.resolve(null),
-        rerun || !path ? Promise.resolve(null) : this._lastRun(),
+        rerun || schedule || !path ? Promise.resolve(null) : this._lastRun(),
         this._requirements()
       ]
     );
@@ -149,6 +161,16 @@ export class RunFormWidget extends ReactWidget {
       },
       trans
     );
+    if (schedule) {
+      this._loaded.initial = prefillFromSchedule(
+        this._loaded.initial,
+        schedule,
+        this._loaded.cell.parameters
+      );
+    }
+    this._schedule = schedule
+      ? scheduleStateFromSchedule(schedule)
+      : initialScheduleState(path);
     this.update();
   }
 
@@ -168,13 +190,25 @@ export class RunFormWidget extends ReactWidget {
 
   private _submit = async (
     state: RunFormState,
-    onPhase: (phase: SubmitPhase) => void
+    onPhase: (phase: SubmitPhase) => void,
+    schedule: ScheduleFormState
   ): Promise<void> => {
     const panel = this._panel();
     if (state.target === 'path' && panel) {
       await this._saveToDisk(panel, onPhase);
     }
     onPhase('starting');
+    if (schedule.when === 'schedule') {
+      // The server syncs the notebook, then writes the schedule (POST, or PUT to edit).
+      const body = toScheduleRequest(toRequest(state), schedule);
+      const { client } = this.options;
+      const saved = schedule.editing
+        ? await client.updateSchedule(schedule.editing, body)
+        : await client.createSchedule(body);
+      this.options.onScheduled(saved);
+      this.options.onClose();
+      return;
+    }
     const run = await this._submitter.submit(toRequest(state));
     this.options.onStarted(run);
     this.options.onClose();
@@ -246,6 +280,15 @@ export class RunFormWidget extends ReactWidget {
           (await this.options.client.listNotebooks({ maxResults: 50 })).items
         }
         onSubmit={this._submit}
+        schedules={
+          this._schedule
+            ? {
+                initial: this._schedule,
+                availability: loaded.context?.schedules ?? null,
+                preview: body => this.options.client.previewSchedule(body)
+              }
+            : undefined
+        }
         onCancel={this.options.onClose}
         onSavePreset={this.options.onSavePreset}
         environment={{
@@ -258,6 +301,7 @@ export class RunFormWidget extends ReactWidget {
   }
 
   private _loaded: IPrefill | null = null;
+  private _schedule: ScheduleFormState | null = null;
   private _submitter: RunSubmitter;
 }
 
