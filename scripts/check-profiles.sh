@@ -2,7 +2,8 @@
 # Install the release wheel as a user in a SageMaker Unified Studio space would (plain
 # `pip install`, dependencies and all) into a fresh virtual environment built from each
 # image's pins (ci/compat/smd-*.txt), and prove that:
-#   - no version pinned by the image moved, and at most MAX_ADDED packages were added;
+#   - none of the image's pinned versions (its Jupyter-side packages, ci/compat/smd-*.txt)
+#     moved, and the packages added are exactly those of ci/compat/added-packages.txt;
 #   - `jupyter labextension list` shows the extension enabled and OK;
 #   - in a real browser, against a Jupyter server of that environment with
 #     jupyter-collaboration on, a notebook edited and run remotely at once runs the edit
@@ -14,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
-MAX_ADDED=15
+ADDED_LIST=ci/compat/added-packages.txt
 
 wheel=$(realpath "${1:?usage: check-profiles.sh WHEEL [PROFILE...]}")
 shift
@@ -68,7 +69,7 @@ for profile in "${profiles[@]}"; do
   echo "==> pip install $(basename "$wheel")"
   quiet_pip "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$wheel"
   "$venv/bin/python" -m pip freeze --all >"$work/$profile.after"
-  "$venv/bin/python" - "$work/$profile.before" "$work/$profile.after" "$MAX_ADDED" <<'PY'
+  "$venv/bin/python" - "$work/$profile.before" "$work/$profile.after" "$ADDED_LIST" <<'PY'
 import sys
 
 def versions(path):
@@ -80,14 +81,26 @@ def versions(path):
     return pins
 
 before, after = versions(sys.argv[1]), versions(sys.argv[2])
-limit = int(sys.argv[3])
+listed_path = sys.argv[3]
+listed = {
+    line.strip().lower().replace("_", "-")
+    for line in open(listed_path)
+    if line.strip() and not line.startswith("#")
+}
 moved = [f"{n} {v} -> {after.get(n, 'removed')}" for n, v in before.items() if after.get(n) != v]
-added = sorted(f"{n}=={v}" for n, v in after.items() if n not in before and n != "jupyter-sagerun")
-print(f"added {len(added)} packages besides jupyter_sagerun: {', '.join(added)}")
+added = {n: v for n, v in after.items() if n not in before and n != "jupyter-sagerun"}
+print("added besides jupyter_sagerun: " + ", ".join(f"{n}=={v}" for n, v in sorted(added.items())))
 if moved:
     sys.exit("installing the wheel moved installed versions: " + "; ".join(moved))
-if len(added) > limit:
-    sys.exit(f"installing the wheel added {len(added)} packages, more than {limit}")
+unlisted, gone = sorted(set(added) - listed), sorted(listed - set(added))
+if unlisted or gone:
+    sys.exit(
+        "the packages the wheel adds are not the listed ones"
+        + (f"; now also added: {', '.join(unlisted)}" if unlisted else "")
+        + (f"; no longer added: {', '.join(gone)}" if gone else "")
+        + f". If that is meant, update {listed_path} and the list in README.md's"
+        " 'In a SageMaker Unified Studio space' to match."
+    )
 PY
 
   listing=$(env -i HOME="$HOME" PATH="$venv/bin:/usr/bin:/bin" "$venv/bin/jupyter" labextension list 2>&1)

@@ -2,7 +2,8 @@
 # Install everything jupyter_sagerun needs to run and to be tested, on a fresh machine,
 # into the project's virtual environment .venv/ (scripts/venv.sh; an active venv is used
 # as it is): the Python package (editable, with its test and dev extras), the frontend's node
-# modules, the built labextension linked into JupyterLab.
+# modules, the built labextension linked into JupyterLab, and Debian's Chromium (the PDF
+# export and its tests, and the browser tests, need it).
 # Idempotent: a second call only rebuilds what changed.
 #
 # One line per stage on the terminal; the tools' output goes to the log
@@ -36,7 +37,32 @@ editable_install() {
   # editable install from building it again.
   "$PYTHON" -m pip install --no-build-isolation -e ".[test,dev]"
   jupyter labextension develop --overwrite .
-  jupyter server extension enable jupyter_sagerun || true
+  jupyter server extension enable jupyter_sagerun
+}
+
+# Debian's Chromium at SAGERUN_CHROMIUM (/usr/bin/chromium): pytest's PDF tests print
+# with it, and scripts/ui-tests.sh drives it. Installed when missing, as root or through
+# a sudo that asks no password; otherwise the stage fails saying what to run.
+CHROMIUM=${SAGERUN_CHROMIUM:-/usr/bin/chromium}
+chromium() {
+  if [[ -x $CHROMIUM ]]; then
+    echo "$CHROMIUM is there"
+    return
+  fi
+  local as_root=()
+  if [[ $(id -u) != 0 ]]; then
+    if sudo -n true 2>/dev/null; then
+      as_root=(sudo -n)
+    else
+      echo "$CHROMIUM is missing and this user cannot install it: run" \
+        "'sudo apt-get install -y chromium' (or set SAGERUN_CHROMIUM to a Chromium binary)," \
+        "then scripts/setup.sh again" >&2
+      return 1
+    fi
+  fi
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+  [[ -x $CHROMIUM ]] || { echo "apt-get installed chromium, but $CHROMIUM is still missing" >&2; return 1; }
 }
 
 check_installed() {
@@ -44,6 +70,7 @@ check_installed() {
   jupyter server extension list 2>&1 | grep -i sagerun || { echo "server extension missing"; return 1; }
 }
 
+stage "Chromium (PDF export, browser tests)" chromium
 stage "Python packages (pip, JupyterLab, build tools)" python_tools
 stage "Frontend dependencies (jlpm install)" jlpm install
 stage "Frontend build (jlpm build)" jlpm build

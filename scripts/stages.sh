@@ -11,18 +11,26 @@ stages_begin() {
   _stages_started=$(date +%s)
 }
 
-# stage "What it does" command [args...]: a failing command ends the script.
+# stage "What it does" command [args...]: a failing command ends the script. The
+# command may be a shell function: it runs in a subshell with `set -e`, so that any
+# failing step in it fails the stage. (Called after `||` or `if`, as a plain function
+# call would be to catch its status, bash ignores `set -e` in the whole function.)
 stage() {
-  local label=$1 started=$SECONDS status=0
+  local label=$1 started=$SECONDS status=0 errexit=0
   shift
   printf '%s\n' "==== $label" >>"$STAGE_LOG"
+  [[ $- == *e* ]] && errexit=1
+  set +e
   if [[ ${SAGERUN_VERBOSE:-} == 1 ]]; then
     echo "==> $label"
-    "$@" </dev/null 2>&1 | tee -a "$STAGE_LOG" || status=${PIPESTATUS[0]}
+    (set -eo pipefail; "$@") </dev/null 2>&1 | tee -a "$STAGE_LOG"
+    status=${PIPESTATUS[0]}
   else
     printf '  %-54s' "$label"
-    "$@" </dev/null >>"$STAGE_LOG" 2>&1 || status=$?
+    (set -eo pipefail; "$@") </dev/null >>"$STAGE_LOG" 2>&1
+    status=$?
   fi
+  ((errexit)) && set -e
   local took=$((SECONDS - started))
   if [[ $status != 0 ]]; then
     [[ ${SAGERUN_VERBOSE:-} == 1 ]] || echo "FAILED (${took} s)"

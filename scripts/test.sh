@@ -2,7 +2,9 @@
 # Install everything and run every test: lint, types, unit and integration tests
 # (real Jupyter server, real boto3 over HTTP to the local backend, real papermill),
 # Jest, the browser tests on Debian's Chromium, the release wheel on a node-less PATH, and
-# that wheel installed into SageMaker Unified Studio's two images' pins.
+# that wheel installed on the supported matrix's two ends (Python 3.10 with the lowest
+# versions allowed, 3.13 with the newest) and into SageMaker Unified Studio's two images'
+# pins.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The project's venv (.venv/), made on first use: every python3 and jupyter below is its.
@@ -42,6 +44,9 @@ bash scripts/ui-tests.sh
 
 stage "Release wheel"
 bash scripts/check-wheel.sh
+
+stage "The supported matrix's ends: Python 3.10 on the floors, 3.13 on the newest"
+HOST_PYTHON="$PYTHON" bash scripts/check-matrix.sh dist/jupyter_sagerun-*.whl
 
 stage "SageMaker Distribution profiles (the release wheel in each image's pins)"
 HOST_PYTHON="$PYTHON" bash scripts/check-profiles.sh dist/jupyter_sagerun-*.whl

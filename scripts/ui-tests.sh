@@ -4,11 +4,12 @@
 # ui-tests/jupyter_server_test_config.py) and the local backend it starts.
 #
 # Expects the Python package installed editable with its labextension built and
-# linked (scripts/setup.sh does that). Installs what the tests need itself: Debian's
-# Chromium when /usr/bin/chromium is missing, and ui-tests' node modules.
+# linked, and Debian's Chromium (scripts/setup.sh does both). Installs ui-tests' node
+# modules itself.
 #
 # Usage: bash scripts/ui-tests.sh [playwright test arguments, e.g. -g "palette"]
-# Environment: SAGERUN_UI_PORT (8898), SAGERUN_UI_RETRIES (1), SAGERUN_UI_VENV (a virtual
+# Environment: SAGERUN_UI_PORT (8898), SAGERUN_UI_RETRIES (1: a test
+# that passes only on its retry still fails the run, as flaky), SAGERUN_UI_VENV (a virtual
 # environment whose Jupyter server to test, e.g. a SageMaker Distribution profile of
 # scripts/check-profiles.sh; default: whatever `jupyter-lab` is on PATH).
 set -euo pipefail
@@ -26,15 +27,8 @@ if [[ -n ${SAGERUN_UI_VENV:-} ]]; then
 fi
 
 echo "==> Chromium"
-if [[ ! -x $CHROMIUM ]]; then
-  if [[ $(id -u) != 0 ]]; then
-    echo "$CHROMIUM is missing; install Debian's chromium (apt-get install -y chromium) as root" >&2
-    exit 1
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq </dev/null
-  apt-get install -y -qq chromium </dev/null >/dev/null
-fi
+[[ -x $CHROMIUM ]] ||
+  { echo "$CHROMIUM is missing: scripts/setup.sh installs it (or set SAGERUN_CHROMIUM)" >&2; exit 1; }
 # The Debian wrapper prints a harmless "[: ...: unexpected operator" line.
 "$CHROMIUM" --version 2>/dev/null | tail -1
 
@@ -118,7 +112,31 @@ trap cleanup EXIT
 
 echo "==> Playwright tests (server log: $SAGERUN_UI_SERVER_LOG)"
 status=0
+rm -f test-results/results.json
 jlpm playwright test "$@" </dev/null || status=$?
+# A test that passed only on its retry is flaky: it fails the run (failOnFlakyTests in
+# playwright.config.js), and here it is named, whatever Playwright's summary says.
+flaky=$(
+  node - test-results/results.json <<'JS'
+const fs = require('fs');
+const file = process.argv[2];
+if (!fs.existsSync(file)) process.exit(0); // no run at all: its status says so
+const walk = suite => [
+  ...(suite.specs || []).flatMap(spec =>
+    spec.tests
+      .filter(test => test.status === 'flaky')
+      .map(test => `  ${spec.file}:${spec.line} ${spec.title} (${test.results.length} tries)`)
+  ),
+  ...(suite.suites || []).flatMap(walk)
+];
+console.log(walk(JSON.parse(fs.readFileSync(file, 'utf8'))).join('\n'));
+JS
+) || status=1
+if [[ -n $flaky ]]; then
+  echo "---- flaky: these tests failed, then passed on a retry (a failure in CI) ----"
+  echo "$flaky"
+  status=1
+fi
 if [[ $status != 0 ]]; then
   echo "---- last lines of the test server's log ----"
   tail -80 "$SAGERUN_UI_SERVER_LOG" 2>/dev/null || true

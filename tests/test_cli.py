@@ -15,13 +15,13 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from jupyter_sagerun.core.polling import poll_until
 from jupyter_sagerun.local import LocalBackend
 from jupyter_sagerun.local.discovery import lock_is_held, read_info
 from jupyter_sagerun.server.backend_process import DETACHED_IDLE_TIMEOUT
@@ -274,9 +274,9 @@ def test_the_detached_backend_idles_out_but_not_under_a_run(detached: Cli) -> No
     # Set: the user's value. A run started without --wait keeps it alive (queued here).
     write_notebook(detached.cwd, "slow.ipynb", "import time\ntime.sleep(300)")
     detached.options += [
-        # 3 s: S3 requests do not count as activity, so a shorter timeout can end the
-        # backend between the command's discovery and its first DataZone request.
-        "--LocalBackend.idle_timeout=3",
+        # 6 s: a shorter timeout can end the backend between its start and the
+        # command's first request (building boto3's clients can take seconds here).
+        "--LocalBackend.idle_timeout=6",
         "--LocalBackend.max_concurrent_runs=0",
     ]
     started = detached("run", "slow.ipynb", "--json")
@@ -284,9 +284,15 @@ def test_the_detached_backend_idles_out_but_not_under_a_run(detached: Cli) -> No
     run_id = json.loads(started.stdout)["id"]
     info = read_info(detached.local_state)
     assert info is not None
-    assert "--LocalBackend.idle_timeout=3.0" in _cmdline(info.pid)
-    # What must NOT happen (a stop under a run) can only be waited out: 2+ timeouts.
-    time.sleep(7)
+    assert "--LocalBackend.idle_timeout=6.0" in _cmdline(info.pid)
+    # No request from here on: its idle check finds the queued run for a whole timeout,
+    # and its log says so; it is still the same backend.
+    log = detached.local_state / "backend.log"
+    kept = poll_until(
+        lambda: "Kept up past idle_timeout 6 s" in log.read_text(errors="replace") or None,
+        timeout=60,
+    )
+    assert kept, log.read_text(errors="replace")
     assert read_info(detached.local_state) == info and lock_is_held(detached.local_state)
     stopped = detached("stop", run_id, "--json")
     assert stopped.returncode == 0, stopped.stderr

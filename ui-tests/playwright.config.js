@@ -26,14 +26,19 @@ module.exports = {
   // One shared server and one local backend: tests run one after the other.
   workers: 1,
   fullyParallel: false,
+  // A failed test runs once more, to tell a flaky test from a broken one; but a test
+  // that needed its retry fails the run all the same (scripts/ui-tests.sh lists them).
   retries: Number(process.env.SAGERUN_UI_RETRIES || 1),
+  failOnFlakyTests: true,
   timeout: 180 * 1000,
   expect: { timeout: 15 * 1000 },
   forbidOnly: true,
   reporter: [
     ['list'],
     ['html', { open: 'never', outputFolder: 'playwright-report' }],
-    ['junit', { outputFile: 'test-results/junit.xml' }]
+    ['junit', { outputFile: 'test-results/junit.xml' }],
+    // Read by scripts/ui-tests.sh for the tests that passed only on a retry.
+    ['json', { outputFile: 'test-results/results.json' }]
   ],
   use: {
     ...baseConfig.use,

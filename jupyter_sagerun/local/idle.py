@@ -9,8 +9,12 @@ JupyterLab or a command started on demand has a timeout of 900 s unless one is s
   queued run counts, so a backend with queued runs never idles out),
 - no import, sync or export is being worked on,
 - no request was made to it: every DataZone API request (in flight or answered, an
-  error answer included: a client is using the backend) and the ``/_local/faults``
-  and ``/_local/requests`` test knobs (a test that set a fault wants it kept).
+  error answer included: a client is using the backend), every S3 request whose
+  signature passed (an upload), and the ``/_local/faults`` and ``/_local/requests``
+  test knobs (a test that set a fault wants it kept).
+
+While a run or a job keeps it up for a whole timeout, the log says so once ("Kept up
+past idle_timeout"): the answer to "why did it not stop?", and what tests wait for.
 
 ``GET /_local/health`` does not count: it asks "are you there?", not "I need you".
 A Jupyter server or a terminal command probes it to discover the backend, and a
@@ -115,8 +119,26 @@ class IdleWatch:
         if self._thread.is_alive() and self._thread is not threading.current_thread():
             self._thread.join(timeout=10)
 
+    def _say_when_kept_up(self, busy_since: float | None) -> float | None:
+        """The start of this busy stretch; logged once when it has lasted a timeout
+        (and then answered as NaN, which is never None and never past a timeout)."""
+        now = time.monotonic()
+        if busy_since is None:
+            return now
+        if now - busy_since >= self.timeout:
+            self.log.info(
+                "Kept up past idle_timeout %g s: a run has not ended, or an import, "
+                "sync or export is being worked on",
+                self.timeout,
+            )
+            return float("nan")
+        return busy_since
+
     def _run(self) -> None:
         interval = check_interval(self.timeout)
+        # When the checks began to find the backend busy: once that lasts a whole
+        # timeout, the log says (once) that a run or a job is what keeps it up.
+        busy_since: float | None = None
         while not self._quit.wait(interval):
             try:
                 busy = self.busy()
@@ -124,8 +146,11 @@ class IdleWatch:
                 # Never stop on a failed look: the backend may well be busy.
                 self.log.exception("The local backend's idle check failed")
                 busy = True
-            if busy:
+            if not busy:
+                busy_since = None
+            else:
                 self.activity.touch()
+                busy_since = self._say_when_kept_up(busy_since)
                 continue
             idle = self.activity.idle_for()
             if idle >= self.timeout:

@@ -3,11 +3,15 @@ delays, and an answer lost after the run was committed."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError, ConnectionClosedError, EndpointConnectionError
+from botocore.exceptions import (
+    ClientError,
+    ConnectionClosedError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
 
 from testkit.local import DOMAIN, PROJECT, Local
 from testkit.notebooks import notebook_bytes
@@ -117,15 +121,16 @@ def test_long_throttling_starts_nothing(paused: Local) -> None:
 
 
 def test_a_delay_delays_the_answer(paused: Local) -> None:
-    control(
-        paused, "POST", "/_local/faults", {"operation": "ListNotebookRuns", "delaySeconds": 0.6}
-    )
-    begun = time.monotonic()
+    control(paused, "POST", "/_local/faults", {"operation": "ListNotebookRuns", "delaySeconds": 3})
+    # A client that waits less than the delay gives up: the answer was held that long.
+    impatient = paused.client(read_timeout=1, retries={"total_max_attempts": 1, "mode": "standard"})
+    with pytest.raises(ReadTimeoutError):
+        impatient.list_notebook_runs(domainIdentifier=DOMAIN, owningProjectIdentifier=PROJECT)
+    # The delay was spent on that request: none is queued for the next, which is answered.
+    assert control(paused, "GET", "/_local/faults")[1] == {"pending": 0}
+    before = counts(paused)["ListNotebookRuns"]
     run_count(paused)
-    assert time.monotonic() - begun >= 0.6
-    begun = time.monotonic()
-    run_count(paused)
-    assert time.monotonic() - begun < 0.6
+    assert counts(paused)["ListNotebookRuns"] == before + 1
 
 
 def test_an_answer_dropped_after_commit_then_the_same_token(paused: Local) -> None:
