@@ -28,10 +28,8 @@ started=$(date +%s)
 # The REST and CLI tests: what a user of each end of the matrix touches first.
 MATRIX_TESTS=(
   tests/test_rest_runs.py
-  tests/test_rest_errors.py
   tests/test_rest_validation.py
   tests/test_rest_context.py
-  tests/test_rest_local_backend.py
   tests/test_cli.py
 )
 # The test extra's runners: the tests above need nothing else of it.
@@ -107,7 +105,10 @@ run_end() {
     cd "$work/src"
     # From the install, not a checkout.
     "$venv/bin/python" -c 'import jupyter_sagerun, sys; p = jupyter_sagerun.__file__; print(p); sys.exit("site-packages" not in p)'
-    PATH="$venv/bin:$PATH" "$venv/bin/python" -m pytest -q -p no:cacheprovider "${MATRIX_TESTS[@]}"
+    # The detached backend's idle-out test races a 6 s timeout: the main pytest stage
+    # runs it; here it would only measure the machine's load.
+    PATH="$venv/bin:$PATH" "$venv/bin/python" -m pytest -q -p no:cacheprovider \
+      "${MATRIX_TESTS[@]}" -k "not idles_out"
   )
   echo "==> Python $version, $resolution: passed in $((SECONDS - end_started)) s"
 }
