@@ -190,7 +190,7 @@ class DataZoneHandler(BaseHandler):
             self.write_error_code(error.status, error.code, error.message)
             return
         if fault is not None and fault.drop_after_commit:
-            # The operation committed; the client never hears so (issue 4's fault).
+            # The operation committed; the client never hears so (the dropped-answer fault).
             self.context.log.info("Dropping the answer to %s as asked", route.operation)
             self.request.connection.close()  # type: ignore[union-attr]
             self._finished = True

@@ -1,5 +1,5 @@
 /**
- * Issue 3: the command palette and the file browser's context menu open the run form,
+ * The command palette and the file browser's context menu open the run form,
  * each on the right notebook.
  */
 import { expect, test } from '@jupyterlab/galata';

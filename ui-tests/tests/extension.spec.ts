@@ -1,5 +1,5 @@
 /**
- * Issue 2, item 1: JupyterLab opens and the extension is active, frontend and server.
+ * JupyterLab opens and the extension is active, frontend and server.
  */
 import { expect, test } from '@jupyterlab/galata';
 

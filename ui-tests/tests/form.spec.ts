@@ -1,5 +1,5 @@
 /**
- * Issue 3: the run form checks the limits as the user types, with each message at its
+ * The run form checks the limits as the user types, with each message at its
  * field, and shows the VPC fields only for "VPC only".
  */
 import { expect, test } from '@jupyterlab/galata';

@@ -1,5 +1,5 @@
 /**
- * Issue 11: the run form's Environment section is prefilled from a requirements.txt
+ * The run form's Environment section is prefilled from a requirements.txt
  * beside the notebook (and says so), "Use requirements.txt" reloads it, and the run
  * is started with those packages (its GET shows the specification).
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 3: the runs panel lists the project's runs newest first, filters them by
+ * The runs panel lists the project's runs newest first, filters them by
  * notebook and by status, and pages with "load more".
  */
 import { expect, test } from '@jupyterlab/galata';

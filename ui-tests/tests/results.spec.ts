@@ -1,5 +1,5 @@
 /**
- * Issue 5: a run's result in JupyterLab. Open result opens the executed notebook; with
+ * A run's result in JupyterLab. Open result opens the executed notebook; with
  * nbdime installed (the test extra), "Diff with source" opens nbdime's diff of that
  * result against the source notebook.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 3: Run remotely from the notebook toolbar, through the run form, to a run
+ * Run remotely from the notebook toolbar, through the run form, to a run
  * that ends in the runs panel, against the real server on the local backend.
  */
 import { expect, test } from '@jupyterlab/galata';

@@ -1,5 +1,5 @@
 /**
- * Issue 4: parameter values are secrets. After a user fills the form with a canary
+ * Parameter values are secrets. After a user fills the form with a canary
  * value, saves the form as a preset, runs, opens the run's details and Run again, the
  * browser keeps the value nowhere: not in localStorage, sessionStorage or IndexedDB,
  * not in the settings (where presets live) nor in JupyterLab's saved workspace state,

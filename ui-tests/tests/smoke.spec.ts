@@ -1,5 +1,5 @@
 /**
- * Issue 8: the smoke test of an installation. It runs in the main browser run (current
+ * The smoke test of an installation. It runs in the main browser run (current
  * JupyterLab) and, through scripts/check-profiles.sh, against the Jupyter server of each
  * SageMaker Distribution profile (JupyterLab 4.5 and 4.4 with jupyter-collaboration on,
  * where the server reads the notebook from disk as the collaboration layer saved it).

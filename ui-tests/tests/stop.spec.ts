@@ -1,5 +1,5 @@
 /**
- * Issue 3: Stop on a long run (a notebook that sleeps) ends STOPPED; the status bar
+ * Stop on a long run (a notebook that sleeps) ends STOPPED; the status bar
  * counts active runs and opens the panel.
  */
 import { expect, test } from '@jupyterlab/galata';

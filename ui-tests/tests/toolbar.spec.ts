@@ -1,5 +1,5 @@
 /**
- * Issue 12: what a newcomer meets first. The toolbar button is found by its name,
+ * What a newcomer meets first. The toolbar button is found by its name,
  * "Run remotely", shown as its label, with a tooltip that says where the run goes;
  * the form's Cancel and Run stay visible and clickable while a toast floats over the
  * lower right.
