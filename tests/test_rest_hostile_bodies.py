@@ -12,7 +12,7 @@ from jupyter_sagerun.local import LocalBackend
 from testkit.local import backend_runs
 from testkit.notebooks import write_notebook
 from testkit.rest import Api
-from testkit.s3 import count_versions, s3_client
+from testkit.s3 import count_staged_uploads
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -36,8 +36,7 @@ async def test_a_lone_surrogate_in_a_parameter_is_400_naming_it(
     api: Api, jp_root_dir: Path, local_backend: LocalBackend
 ) -> None:
     write_notebook(jp_root_dir, "ok.ipynb", "x = 1")
-    s3 = s3_client(local_backend)
-    objects = count_versions(s3, "sagerun-local", "")
+    objects = count_staged_uploads(local_backend)
     runs = backend_runs(local_backend)
     # As JSON carries it: an escaped lone surrogate (json.dumps would write the same).
     raw = '{"path": "ok.ipynb", "parameters": {"a": "\\ud800", "b": "fine"}}'
@@ -47,4 +46,4 @@ async def test_a_lone_surrogate_in_a_parameter_is_400_naming_it(
     assert paths == ["parameters.a"], answer
     assert "\\ud800" not in str(answer) and "\ud800" not in str(answer)
     assert backend_runs(local_backend) == runs
-    assert count_versions(s3, "sagerun-local", "") == objects
+    assert count_staged_uploads(local_backend) == objects

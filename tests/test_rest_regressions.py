@@ -25,7 +25,7 @@ from jupyter_sagerun.local import LocalBackend
 from testkit.local import backend_runs
 from testkit.notebooks import write_notebook
 from testkit.rest import Api
-from testkit.s3 import count_versions, s3_client
+from testkit.s3 import count_staged_uploads
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -153,15 +153,14 @@ async def test_null_inside_a_setting_is_400_and_uploads_nothing(
 ) -> None:
     # A notebook never synced: a sync before the refusal would show as a new S3 object.
     write_notebook(jp_root_dir, "fresh.ipynb", "x = 1")
-    s3 = s3_client(local_backend)
-    objects_before = count_versions(s3, "sagerun-local", "")
+    objects_before = count_staged_uploads(local_backend)
     runs_before = backend_runs(local_backend)
 
     code, answer = await api("POST", "runs", body={"path": "fresh.ipynb", **settings})
 
     assert _is_validation_error(code, answer), answer
     assert field in _field_paths(answer), answer
-    assert count_versions(s3, "sagerun-local", "") == objects_before
+    assert count_staged_uploads(local_backend) == objects_before
     assert backend_runs(local_backend) == runs_before
 
 

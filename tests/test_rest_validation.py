@@ -16,7 +16,7 @@ from jupyter_sagerun.local import LocalBackend
 from testkit.local import backend_runs
 from testkit.notebooks import write_notebook
 from testkit.rest import Api
-from testkit.s3 import count_versions, s3_client
+from testkit.s3 import count_staged_uploads
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -116,8 +116,7 @@ async def test_bad_request_names_its_field_and_starts_nothing(
     status: int,
     field: str,
 ) -> None:
-    s3 = s3_client(local_backend)
-    objects_before = count_versions(s3, "sagerun-local", "")
+    objects_before = count_staged_uploads(local_backend)
     runs_before = backend_runs(local_backend)
 
     body = {"path": "ok.ipynb", **additions}
@@ -132,7 +131,19 @@ async def test_bad_request_names_its_field_and_starts_nothing(
     assert field in [f["path"] for f in error["fields"]], error
     assert error["retryable"] is False
     assert backend_runs(local_backend) == runs_before
-    assert count_versions(s3, "sagerun-local", "") == objects_before
+    assert count_staged_uploads(local_backend) == objects_before
+
+
+async def test_the_upload_count_sees_a_start(
+    api: Api, jp_root_dir: Path, local_backend: LocalBackend
+) -> None:
+    # The control for "starts nothing": a good start of a never-synced notebook
+    # uploads it, and the count the refusals are checked with sees that upload.
+    write_notebook(jp_root_dir, "counted.ipynb", "x = 2")
+    before = count_staged_uploads(local_backend)
+    code, answer = await api("POST", "runs", body={"path": "counted.ipynb"})
+    assert code == 201, answer
+    assert count_staged_uploads(local_backend) == before + 1
 
 
 async def test_every_problem_is_reported_at_once(api: Api, workspace: Path) -> None:
@@ -205,12 +216,11 @@ async def test_a_100_mb_notebook_is_refused_unread(
     big = jp_root_dir / "big.ipynb"
     with open(big, "wb") as handle:  # sparse: 100 MB on paper, nothing on disk
         handle.truncate(100 * 1024 * 1024)
-    s3 = s3_client(local_backend)
-    before = count_versions(s3, "sagerun-local", "")
+    before = count_staged_uploads(local_backend)
     runs_before = backend_runs(local_backend)
     code, answer = await api("POST", "runs", body={"path": "big.ipynb"})
     assert code == 400, answer
     assert answer["error"]["fields"][0]["path"] == "path"
     assert "max_notebook_bytes" in answer["error"]["fields"][0]["message"]
-    assert count_versions(s3, "sagerun-local", "") == before
+    assert count_staged_uploads(local_backend) == before
     assert backend_runs(local_backend) == runs_before
