@@ -1,11 +1,16 @@
 import { ISignal, Signal } from '@lumino/signaling';
 import { IDisposable } from '@lumino/disposable';
-import { Poll } from '@lumino/polling';
+import type { Poll } from '@lumino/polling';
 
 import type { SageRunClient } from '../api/client';
 import { asApiError, SageRunApiError } from '../api/errors';
 import { isTerminal, Run } from '../api/types';
-import { idleIntervalMs, needsPolling, pollFrequency } from './poller';
+import {
+  idleIntervalMs,
+  modelPoll,
+  needsPolling,
+  pollFrequency
+} from './poller';
 import {
   activeBeyond,
   appendPage,
@@ -40,16 +45,11 @@ export class RunsModel implements IDisposable {
   constructor(options: IRunsModelOptions) {
     this.client = options.client;
     this._baseMs = options.pollIntervalMs;
-    const isHidden =
-      options.isHidden ??
-      (() => typeof document !== 'undefined' && document.hidden);
-    this._poll = new Poll({
-      auto: false,
+    this._poll = modelPoll({
       name: 'jupyter_sagerun:runs',
       factory: () => this._tick(),
       frequency: pollFrequency(this._baseMs, this._baseMs),
-      // Skip ticks (without a request) while the page is hidden.
-      standby: () => isHidden()
+      isHidden: options.isHidden
     });
     this._tracked = new TrackedRuns(options.storage ?? null);
     this._place = new PlaceFilter(options.storage ?? null);
