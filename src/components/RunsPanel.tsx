@@ -4,18 +4,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import type { RunsModel } from '../model/runsModel';
 import { IRunActions, RunRow } from './RunRow';
 import { RunFilterBar } from './RunFilterBar';
-
-/** Re-render whenever the model says it changed. */
-function useModelChanged(model: RunsModel): void {
-  const [, setTick] = React.useState(0);
-  React.useEffect(() => {
-    const onChange = () => setTick(t => t + 1);
-    model.changed.connect(onChange);
-    return () => {
-      model.changed.disconnect(onChange);
-    };
-  }, [model]);
-}
+import { useModelChanged } from './useModelChanged';
 
 /** The panel's Runs view: filters, the runs newest first, load more. */
 export function RunsPanel(props: {
