@@ -212,3 +212,30 @@ async def test_parameter_values_stay_out_of_logs_and_answers(
     # Revealing is the one way to see them.
     revealed = (await api("GET", "runs", run["id"], params={"reveal": "parameters"}))[1]
     assert revealed["parameters"] == {"token": canary}
+
+
+async def test_runs_say_whether_their_notebook_is_in_this_workspace(
+    api: Api, jp_root_dir: Path
+) -> None:
+    """Every server of the user shares the project and the notebook mapping, so a run's
+    path may name another root's notebook: the run says so instead of a later 404."""
+    project = token()[:20]
+    write_notebook(jp_root_dir, "elsewhere.ipynb", "x = 1")
+    status, run = await api("POST", "runs", body={"path": "elsewhere.ipynb", "projectId": project})
+    assert status == 201, run
+    assert run["inWorkspace"] is True
+    await wait_for(api, run["id"])
+    status, listed = await api("GET", "runs", params={"projectId": project})
+    assert [r["inWorkspace"] for r in listed["items"]] == [True]
+    # What another server's root looks like from here: the mapping names the path,
+    # this root has no such file.
+    (jp_root_dir / "elsewhere.ipynb").unlink()
+    status, listed = await api("GET", "runs", params={"projectId": project})
+    assert status == 200
+    assert [(r["path"], r["inWorkspace"]) for r in listed["items"]] == [("elsewhere.ipynb", False)]
+    status, one = await api("GET", f"runs/{run['id']}", params={"projectId": project})
+    assert (status, one["inWorkspace"]) == (200, False)
+    status, by_id = await api(
+        "POST", "runs", body={"notebookId": run["notebookId"], "projectId": project}
+    )
+    assert (status, by_id["inWorkspace"]) == (201, False)

@@ -99,3 +99,16 @@ def test_the_memory_is_bounded(
     assert len(parses) == 3
     ws.notebook("a.ipynb")  # the oldest, forgotten: checked again
     assert len(parses) == 4
+
+
+def test_holds_names_only_files_of_this_root(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    _write(root / "here.ipynb", "1")
+    _write(tmp_path / "outside.ipynb", "1")
+    (root / "folder").mkdir()
+    ws = Workspace(str(root), max_notebook_bytes=10_000_000)
+    assert ws.holds("here.ipynb")
+    assert not ws.holds("gone.ipynb")
+    assert not ws.holds("folder")
+    assert not ws.holds("../outside.ipynb")
+    assert not ws.holds("/etc/passwd")

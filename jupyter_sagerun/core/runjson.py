@@ -7,7 +7,7 @@ request asked to reveal them, because they are secrets the model marks sensitive
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
@@ -64,6 +64,24 @@ def run_json(
     if path:
         out["path"] = path
     return out
+
+
+def marked_in_workspace(answer: dict[str, Any], holds: Callable[[str], bool]) -> dict[str, Any]:
+    """A run, or a run list's items, with ``inWorkspace``: whether the run's notebook
+    is a file of this server's root (``holds``). The project and the notebook mapping
+    are shared by every Jupyter server of the user, so a listed run may come from
+    another root, where opening its path would be a 404."""
+    runs = answer["items"] if isinstance(answer.get("items"), list) else [answer]
+    seen: dict[str, bool] = {}
+    for run in runs:
+        path = run.get("path")
+        if not isinstance(path, str) or not path:
+            run["inWorkspace"] = False
+            continue
+        if path not in seen:
+            seen[path] = holds(path)
+        run["inWorkspace"] = seen[path]
+    return answer
 
 
 def notebook_json(raw: Mapping[str, Any], path: str | None) -> dict[str, Any]:

@@ -78,6 +78,14 @@ class Workspace:
             raise _bad("leaves the server root (through a symbolic link)")
         return full
 
+    def holds(self, path: str) -> bool:
+        """Whether ``path`` names a file in this server's root. The notebook mapping is
+        shared by every server of the user, so a run's path may be another root's."""
+        try:
+            return os.path.isfile(self._inside(self.normalize(path)))
+        except SageRunError:
+            return False
+
     def notebook(self, path: str) -> CheckedNotebook:
         rel = self.normalize(path)
         if not rel.endswith(".ipynb"):

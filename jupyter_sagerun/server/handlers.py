@@ -31,6 +31,7 @@ from tornado.ioloop import IOLoop
 
 from ..core.errors import FieldError, SageRunError, validation_error
 from ..core.once import Once
+from ..core.runjson import marked_in_workspace
 
 if TYPE_CHECKING:
     from ..runs.service import RunService
@@ -221,13 +222,18 @@ class RunsHandler(SageRunHandler):
     @authorized
     async def get(self) -> None:
         query = await self.query("ListRunsQuery")
-        await self.answer(lambda service: service.list_runs(query))
+        await self.answer(
+            lambda service: marked_in_workspace(service.list_runs(query), service.workspace.holds)
+        )
 
     @tornado.web.authenticated
     @authorized
     async def post(self) -> None:
         body = await self.body("StartRunBody")
-        await self.answer(lambda service: service.start_run(body), status=201)
+        await self.answer(
+            lambda service: marked_in_workspace(service.start_run(body), service.workspace.holds),
+            status=201,
+        )
 
 
 class RunHandler(SageRunHandler):
@@ -236,11 +242,14 @@ class RunHandler(SageRunHandler):
     async def get(self, run_id: str) -> None:
         query = await self.query("GetRunQuery")
         await self.answer(
-            lambda service: service.get_run(
-                run_id,
-                domain_id=query.domainId,
-                project_id=query.projectId,
-                reveal_parameters=query.reveal == "parameters",
+            lambda service: marked_in_workspace(
+                service.get_run(
+                    run_id,
+                    domain_id=query.domainId,
+                    project_id=query.projectId,
+                    reveal_parameters=query.reveal == "parameters",
+                ),
+                service.workspace.holds,
             )
         )
 

@@ -3,12 +3,8 @@ import {
   presetFromEnvironment,
   requirementsPathFor
 } from '../model/environment';
-import {
-  DEFAULT_SETTINGS,
-  initialState,
-  presetFromRun,
-  toRequest
-} from '../model/formState';
+import { DEFAULT_SETTINGS, initialState, toRequest } from '../model/formState';
+import { presetFromRun } from '../model/presets';
 import type { Run } from '../api/types';
 
 describe('the run environment in the form', () => {

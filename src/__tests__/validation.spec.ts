@@ -5,8 +5,7 @@ import {
   DEFAULT_SETTINGS,
   makeRow,
   RunFormState,
-  toRequest,
-  presetFromState
+  toRequest
 } from '../model/formState';
 import {
   arrivesOnlyInEnvironment,
@@ -242,20 +241,6 @@ describe('toRequest', () => {
         packageConfig: { packageManager: 'UV', packageSpecification: '' }
       }
     });
-  });
-
-  it('keeps parameter values out of presets', () => {
-    const preset = presetFromState(
-      'p',
-      state({ parameters: [makeRow('alpha', 'secret')] })
-    );
-    expect(preset.parameterNames).toEqual(['alpha']);
-    expect(JSON.stringify(preset)).not.toContain('secret');
-    expect(preset.runTimeoutInMinutes).toBe(720);
-    // A preset never carries a timeout the settings schema would reject.
-    expect(
-      presetFromState('p', state({ timeoutMinutes: '30' })).runTimeoutInMinutes
-    ).toBeUndefined();
   });
 });
 

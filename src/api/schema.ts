@@ -419,6 +419,8 @@ export interface components {
             };
             /** @description The workspace notebook this run's notebook was synced from. */
             path?: string;
+            /** @description Whether `path` names a file in this server's root. The project and the notebook mapping are shared by every Jupyter server of the user, so a run may come from another root (false: opening its path here would be a 404). */
+            inWorkspace?: boolean;
         };
         /** @description A run with everything the server knows (a summary plus settings). */
         Run: components["schemas"]["RunSummary"] & {

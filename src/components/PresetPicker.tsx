@@ -1,7 +1,7 @@
 import * as React from 'react';
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import type { Preset } from '../model/formState';
+import type { Preset } from '../model/presets';
 
 /** Choose a preset to apply, or save the form's settings as one. */
 export function PresetPicker(props: {

@@ -7,9 +7,10 @@ import type {
   SchedulesAvailability
 } from '../api/scheduleTypes';
 import type { RunContext, SmusNotebook } from '../api/types';
-import type { Preset, RunFormState } from '../model/formState';
+import type { RunFormState } from '../model/formState';
+import type { Preset } from '../model/presets';
 import type { IPreSubmitCheck } from '../model/prefill';
-import { applyPreset } from '../model/formState';
+import { applyPreset } from '../model/presets';
 import { canSubmit, progress, SubmitPhase } from '../model/submission';
 import {
   FIELD,

@@ -5,6 +5,7 @@ import type { Run, StringMap } from '../api/types';
 import { formatDuration, formatTime } from '../model/format';
 import { RunDetails } from './RunDetails';
 import { RunRowActions } from './RunRowActions';
+import { inThisWorkspace } from '../model/workspaceFilter';
 import { ScheduledBadge } from './ScheduledBadge';
 import { StatusBadge } from './StatusBadge';
 
@@ -42,6 +43,7 @@ export function RunRow(props: {
       data-testid="sagerun-run-row"
       data-run-id={run.id}
       data-status={run.status}
+      data-in-workspace={inThisWorkspace(run)}
     >
       <div className="jp-SageRun-runHead">
         <StatusBadge status={run.status} trans={trans} />
@@ -52,6 +54,18 @@ export function RunRow(props: {
           {name}
         </span>
         <ScheduledBadge run={run} trans={trans} />
+        {inThisWorkspace(run) ? null : (
+          <span
+            className="jp-SageRun-elsewhereBadge"
+            data-testid="sagerun-run-elsewhere"
+            title={trans.__(
+              '%1 is not a file of this Jupyter server: the run was started from another workspace of the project',
+              run.path ?? run.notebookId
+            )}
+          >
+            {trans.__('not in this workspace')}
+          </span>
+        )}
       </div>
       <div className="jp-SageRun-runTimes">
         <span title={trans.__('Started')}>

@@ -2,6 +2,7 @@ import * as React from 'react';
 import { TranslationBundle } from '@jupyterlab/translation';
 
 import { isTerminal, Run } from '../api/types';
+import { inThisWorkspace } from '../model/workspaceFilter';
 import type { IRunActions } from './RunRow';
 import { SmallButton } from './SmallButton';
 
@@ -19,6 +20,8 @@ export function RunRowActions(props: {
   const { run, trans, actions, open } = props;
   const [working, setWorking] = React.useState(false);
   const ended = isTerminal(run.status);
+  // Its notebook is another server's file: opening it here would be a 404.
+  const here = inThisWorkspace(run);
   // One export at a time: the result's buttons wait for it.
   const exporting = async (work: () => Promise<void>) => {
     setWorking(true);
@@ -50,12 +53,14 @@ export function RunRowActions(props: {
           {trans.__('Stop')}
         </SmallButton>
       ) : null}
-      <SmallButton
-        testId="sagerun-run-again"
-        onClick={() => actions.runAgain(run)}
-      >
-        {trans.__('Run again')}
-      </SmallButton>
+      {here ? (
+        <SmallButton
+          testId="sagerun-run-again"
+          onClick={() => actions.runAgain(run)}
+        >
+          {trans.__('Run again')}
+        </SmallButton>
+      ) : null}
       {ended ? (
         <SmallButton
           testId="sagerun-run-open-result"
@@ -75,7 +80,7 @@ export function RunRowActions(props: {
           {trans.__('PDF')}
         </SmallButton>
       ) : null}
-      {ended && actions.diff && run.path ? (
+      {ended && actions.diff && run.path && here ? (
         <SmallButton
           testId="sagerun-run-diff"
           title={trans.__(

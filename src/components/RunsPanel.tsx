@@ -1,24 +1,10 @@
 import * as React from 'react';
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import { LIMITS } from '../api/limits';
-import type { RunStatus } from '../api/types';
-import type { RunScope } from '../model/runList';
 import type { RunsModel } from '../model/runsModel';
 import { IRunActions, RunRow } from './RunRow';
-import { statusLabel } from './StatusBadge';
-
-/** Re-render whenever the model says it changed. */
-function useModelChanged(model: RunsModel): void {
-  const [, setTick] = React.useState(0);
-  React.useEffect(() => {
-    const onChange = () => setTick(t => t + 1);
-    model.changed.connect(onChange);
-    return () => {
-      model.changed.disconnect(onChange);
-    };
-  }, [model]);
-}
+import { RunFilterBar } from './RunFilterBar';
+import { useModelChanged } from './useModelChanged';
 
 /** The panel's Runs view: filters, the runs newest first, load more. */
 export function RunsPanel(props: {
@@ -29,40 +15,13 @@ export function RunsPanel(props: {
 }): JSX.Element {
   const { model, trans } = props;
   useModelChanged(model);
-  const { scope, status } = model.filters;
+  const { scope } = model.filters;
+  const shown = model.shownItems;
+  const elsewhere = model.items.length - shown.length;
   const noNotebook = scope === 'notebook' && !model.notebookPath;
   return (
     <div className="jp-SageRun-runsView" data-testid="sagerun-runs-view">
-      <div className="jp-SageRun-filters">
-        <select
-          className="jp-mod-styled"
-          aria-label={trans.__('Which runs')}
-          data-testid="sagerun-filter-scope"
-          value={scope}
-          onChange={e =>
-            void model.setFilters({ scope: e.target.value as RunScope })
-          }
-        >
-          <option value="notebook">{trans.__('This notebook')}</option>
-          <option value="all">{trans.__('All')}</option>
-        </select>
-        <select
-          className="jp-mod-styled"
-          aria-label={trans.__('Status')}
-          data-testid="sagerun-filter-status"
-          value={status}
-          onChange={e =>
-            void model.setFilters({ status: e.target.value as RunStatus | '' })
-          }
-        >
-          <option value="">{trans.__('Any status')}</option>
-          {LIMITS.runStatuses.map(s => (
-            <option key={s} value={s}>
-              {statusLabel(s, trans)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <RunFilterBar model={model} trans={trans} />
       {scope === 'notebook' && model.notebookPath ? (
         <div className="jp-SageRun-hint jp-SageRun-scopeHint">
           {model.notebookPath}
@@ -89,11 +48,20 @@ export function RunsPanel(props: {
         <div className="jp-SageRun-empty">
           {trans.__('Open a notebook to see its runs, or show all notebooks.')}
         </div>
-      ) : model.items.length === 0 && !model.loading ? (
+      ) : shown.length === 0 && !model.loading ? (
         <div className="jp-SageRun-empty">{trans.__('No runs yet.')}</div>
       ) : null}
+      {elsewhere > 0 ? (
+        <div className="jp-SageRun-hint" data-testid="sagerun-runs-elsewhere">
+          {trans._n(
+            '%1 run of a notebook in another workspace is hidden.',
+            '%1 runs of notebooks in other workspaces are hidden.',
+            elsewhere
+          )}
+        </div>
+      ) : null}
       <ul className="jp-SageRun-runList">
-        {model.items.map(run => (
+        {shown.map(run => (
           <RunRow
             key={run.id}
             run={run}

@@ -3,19 +3,8 @@ import { TranslationBundle } from '@jupyterlab/translation';
 
 import type { SchedulesModel } from '../model/schedulesModel';
 import type { IRunActions } from './RunRow';
+import { useModelChanged } from './useModelChanged';
 import { IScheduleActions, ScheduleRow } from './ScheduleRow';
-
-/** Re-render whenever the model says it changed. */
-function useChanged(model: SchedulesModel): void {
-  const [, setTick] = React.useState(0);
-  React.useEffect(() => {
-    const onChange = () => setTick(t => t + 1);
-    model.changed.connect(onChange);
-    return () => {
-      model.changed.disconnect(onChange);
-    };
-  }, [model]);
-}
 
 /** The Remote runs panel's Schedules view: the project's schedules, newest first. */
 export function SchedulesView(props: {
@@ -25,7 +14,7 @@ export function SchedulesView(props: {
   runActions: IRunActions;
 }): JSX.Element {
   const { model, trans } = props;
-  useChanged(model);
+  useModelChanged(model);
   return (
     <div
       className="jp-SageRun-schedulesView"

@@ -1,3 +1,5 @@
+import { IPoll, Poll } from '@lumino/polling';
+
 import { isTerminal, Run } from '../api/types';
 
 /** Whether any of these runs can still change (so polling is worth it). */
@@ -62,4 +64,32 @@ export function idleIntervalMs(baseMs: number, currentMs: number): number {
     baseMs,
     Math.min(currentMs * IDLE_GROWTH, MAX_IDLE_INTERVAL_MS)
   );
+}
+
+/** Whether the page is hidden, for models not told otherwise. */
+export function documentHidden(): boolean {
+  return typeof document !== 'undefined' && document.hidden;
+}
+
+/**
+ * A model's Lumino Poll, started by the model (not at construction): it stands by,
+ * sending nothing, while the page is hidden or `idle` says there is nothing to look
+ * at; a failing tick backs off as `frequency` says.
+ */
+export function modelPoll(options: {
+  name: string;
+  factory: () => Promise<void>;
+  frequency: Partial<IPoll.Frequency>;
+  isHidden?: () => boolean;
+  idle?: () => boolean;
+}): Poll<void, unknown, 'standby'> {
+  const isHidden = options.isHidden ?? documentHidden;
+  const idle = options.idle ?? (() => false);
+  return new Poll({
+    auto: false,
+    name: options.name,
+    factory: options.factory,
+    frequency: options.frequency,
+    standby: () => isHidden() || idle()
+  });
 }

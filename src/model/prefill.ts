@@ -15,14 +15,8 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { SageRunApiError } from '../api/errors';
 import type { Run, RunContext } from '../api/types';
 import { requirementsPathFor } from './environment';
-import {
-  applyPreset,
-  FormSettings,
-  initialState,
-  makeRow,
-  presetFromRun,
-  RunFormState
-} from './formState';
+import { FormSettings, initialState, makeRow, RunFormState } from './formState';
+import { applyPreset, presetFromRun } from './presets';
 import { ParametersCell, readParametersCell } from './paramsCell';
 
 /** A problem found before submitting: an error blocks the run, a warning does not. */

@@ -1,11 +1,16 @@
 import { ISignal, Signal } from '@lumino/signaling';
 import { IDisposable } from '@lumino/disposable';
-import { Poll } from '@lumino/polling';
+import type { Poll } from '@lumino/polling';
 
 import type { SageRunClient } from '../api/client';
 import { asApiError, SageRunApiError } from '../api/errors';
 import { isTerminal, Run } from '../api/types';
-import { idleIntervalMs, needsPolling, pollFrequency } from './poller';
+import {
+  idleIntervalMs,
+  modelPoll,
+  needsPolling,
+  pollFrequency
+} from './poller';
 import {
   activeBeyond,
   appendPage,
@@ -14,6 +19,7 @@ import {
   RunFilters
 } from './runList';
 import { TrackedRuns } from './trackedRuns';
+import { PlaceFilter, RunPlace, runsIn } from './workspaceFilter';
 
 export const PAGE_SIZE = 20;
 
@@ -24,8 +30,8 @@ export interface IRunsModelOptions {
   /** Whether the page is hidden (the poll stands by); defaults to `document.hidden`. */
   isHidden?: () => boolean;
   /**
-   * Where the ids of runs started from this tab survive a page reload
-   * (ids and statuses only, never settings or parameters).
+   * Where the ids of runs started from this tab and the place filter survive a
+   * page reload (ids and statuses only, never settings or parameters).
    */
   storage?: Pick<Storage, 'getItem' | 'setItem'> | null;
 }
@@ -39,18 +45,14 @@ export class RunsModel implements IDisposable {
   constructor(options: IRunsModelOptions) {
     this.client = options.client;
     this._baseMs = options.pollIntervalMs;
-    const isHidden =
-      options.isHidden ??
-      (() => typeof document !== 'undefined' && document.hidden);
-    this._poll = new Poll({
-      auto: false,
+    this._poll = modelPoll({
       name: 'jupyter_sagerun:runs',
       factory: () => this._tick(),
       frequency: pollFrequency(this._baseMs, this._baseMs),
-      // Skip ticks (without a request) while the page is hidden.
-      standby: () => isHidden()
+      isHidden: options.isHidden
     });
     this._tracked = new TrackedRuns(options.storage ?? null);
+    this._place = new PlaceFilter(options.storage ?? null);
   }
 
   readonly client: SageRunClient;
@@ -64,6 +66,18 @@ export class RunsModel implements IDisposable {
   }
   get items(): readonly Run[] {
     return this._items;
+  }
+  /** The loaded runs the place filter lets through (the panel lists these). */
+  get shownItems(): readonly Run[] {
+    return runsIn(this._items, this._place.value);
+  }
+  get place(): RunPlace {
+    return this._place.value;
+  }
+  /** Filtered here, not by the server: the list pages stay the same. */
+  setPlace(place: RunPlace): void {
+    this._place.value = place;
+    this._changed.emit();
   }
   get nextToken(): string | null {
     return this._nextToken;
@@ -333,6 +347,7 @@ export class RunsModel implements IDisposable {
   private _filters: RunFilters = { scope: 'all', status: '' };
   private _notebookPath: string | null = null;
   private _tracked: TrackedRuns;
+  private _place: PlaceFilter;
   private _poll: Poll<void, unknown, 'standby'>;
   private _baseMs: number;
   private _generation = 0;

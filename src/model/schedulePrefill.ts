@@ -6,7 +6,8 @@
  */
 import type { Schedule } from '../api/scheduleTypes';
 import type { Run } from '../api/types';
-import { applyPreset, makeRow, presetFromRun, RunFormState } from './formState';
+import { makeRow, RunFormState } from './formState';
+import { applyPreset, presetFromRun } from './presets';
 import type { ParameterDefault } from './paramsCell';
 
 export function prefillFromSchedule(

@@ -1,10 +1,11 @@
 import { ISignal, Signal } from '@lumino/signaling';
 import { IDisposable } from '@lumino/disposable';
-import { Poll } from '@lumino/polling';
+import type { Poll } from '@lumino/polling';
 
 import { asApiError, SageRunApiError } from '../api/errors';
 import type { IScheduleApi, Schedule } from '../api/scheduleTypes';
 import type { Run } from '../api/types';
+import { modelPoll } from './poller';
 
 /**
  * How long after a firing time the schedule counts as fired: the backend starts
@@ -41,16 +42,12 @@ export class SchedulesModel implements IDisposable {
   constructor(options: ISchedulesModelOptions) {
     this.api = options.api;
     this._now = options.now ?? Date.now;
-    const isHidden =
-      options.isHidden ??
-      (() => typeof document !== 'undefined' && document.hidden);
-    this._poll = new Poll({
-      auto: false,
+    this._poll = modelPoll({
       name: 'jupyter_sagerun:schedules',
       factory: () => this.poll(),
       frequency: { interval: options.pollIntervalMs, backoff: false },
-      // Ticks without anything to look at send nothing.
-      standby: () => isHidden() || !this._wantsPoll()
+      isHidden: options.isHidden,
+      idle: () => !this._wantsPoll()
     });
   }
 

@@ -5,10 +5,9 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import {
   DEFAULT_SETTINGS,
   FormSettings,
-  Preset,
-  presetFromState,
   RunFormState
 } from '../model/formState';
+import { Preset, presetFromState } from '../model/presets';
 import { PLUGIN_ID } from '../tokens';
 
 /**
