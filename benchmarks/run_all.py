@@ -24,6 +24,7 @@ BENCHMARKS = (
     "bundle",
     "vs_papermill",
     "history",
+    "panel",
     "schedule_latency",
 )
 

@@ -4,7 +4,8 @@ Galata's own test configuration (fixed port, no token, the app exposed as
 ``window.jupyterapp``, galata's helper extension), plus:
 
 - ``allow_root`` so that CI, which runs as root, can start it;
-- a fresh temporary root directory holding a copy of ``ui-tests/notebooks/``;
+- a fresh temporary root directory holding a copy of ``ui-tests/notebooks/``, stamped
+  with the kernel metadata scripts/sample_notebook.py writes (so they open clean);
 - jupyter_sagerun on the local backend it starts (a process of its own, given these
   ``LocalBackend`` settings), with its state in a temporary directory and
   ``seconds_per_minute`` small so timeouts are counted quickly.
@@ -12,10 +13,11 @@ Galata's own test configuration (fixed port, no token, the app exposed as
 Never use this configuration outside tests: it removes every security protection.
 """
 
+import importlib.util
 import os
-import shutil
 import tempfile
 from pathlib import Path
+from types import ModuleType
 
 from jupyterlab.galata import configure_jupyter_server
 
@@ -24,6 +26,18 @@ c = get_config()  # noqa: F821 (injected by traitlets)
 configure_jupyter_server(c)
 
 HERE = Path(__file__).resolve().parent
+
+
+def _sample_notebook() -> ModuleType:
+    """scripts/sample_notebook.py (a script, not a package module)."""
+    spec = importlib.util.spec_from_file_location(
+        "sample_notebook", HERE.parent / "scripts" / "sample_notebook.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
 
 c.ServerApp.port = int(os.environ.get("SAGERUN_UI_PORT", "8898"))
 c.ServerApp.port_retries = 0
@@ -42,8 +56,11 @@ base = os.environ.get("SAGERUN_UI_TMP") or None
 if base:
     Path(base).mkdir(parents=True, exist_ok=True)
 root = Path(tempfile.mkdtemp(prefix="sagerun-ui-root-", dir=base))
+# Stamped with their kernel's metadata: else JupyterLab fills it in when the kernel
+# starts and the notebook opens "unsaved".
+stamped = _sample_notebook().stamped
 for nb in sorted((HERE / "notebooks").glob("*.ipynb")):
-    shutil.copy(nb, root / nb.name)
+    (root / nb.name).write_text(stamped(nb), encoding="utf-8")
 c.ServerApp.root_dir = str(root)
 
 # jupyter_sagerun on the local backend, with throw-away state.

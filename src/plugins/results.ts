@@ -52,7 +52,24 @@ export class ResultOpener {
       // result would otherwise start one); the user can pick one to run it.
       const noKernel = { shouldStart: false, canStart: true };
       if (this.docManager) {
-        this.docManager.openOrReveal(path, undefined, undefined, {}, noKernel);
+        const wasOpen = !!this.docManager.findWidget(path);
+        const widget = this.docManager.openOrReveal(
+          path,
+          undefined,
+          undefined,
+          {},
+          noKernel
+        );
+        // JupyterLab before 4.5 has no kernelPreference argument (it ignores it and
+        // starts the default kernel). Its session decides after the file has loaded,
+        // later than this: setting the preference now has the same effect there.
+        const session = wasOpen ? undefined : widget?.context.sessionContext;
+        if (session) {
+          session.kernelPreference = {
+            ...session.kernelPreference,
+            ...noKernel
+          };
+        }
       } else {
         await this.app.commands.execute('docmanager:open', {
           path,

@@ -7,9 +7,12 @@
  */
 import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
+export const REPO = path.resolve(__dirname, '..', '..');
 export const NOTEBOOKS_DIR = path.resolve(__dirname, '..', 'notebooks');
 export const DOCS_IMAGES_DIR = path.resolve(
   __dirname,
@@ -78,7 +81,28 @@ export async function setValue(
   return ctl;
 }
 
-/** Upload one of ui-tests/notebooks into the test's own folder on the server. */
+/**
+ * A copy of a notebook stamped by scripts/sample_notebook.py with the kernel metadata
+ * (kernelspec, language_info) its kernel reports: without it JupyterLab fills that
+ * metadata in when the kernel starts, and the notebook opens "unsaved".
+ */
+export function stampedNotebook(source: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sagerun-notebook-'));
+  const file = path.join(dir, path.basename(source));
+  // python3 is the test server's (scripts/ui-tests.sh puts SAGERUN_UI_VENV first), so
+  // the version stamped is that of the kernel the notebook starts.
+  execFileSync(process.env.SAGERUN_PYTHON ?? 'python3', [
+    path.join(REPO, 'scripts', 'sample_notebook.py'),
+    source,
+    file
+  ]);
+  return file;
+}
+
+/**
+ * Upload one of ui-tests/notebooks, stamped with its kernel's metadata (so that it
+ * opens clean), into the test's own folder on the server.
+ */
 export async function upload(
   page: IJupyterLabPageFixture,
   tmpPath: string,
@@ -86,7 +110,7 @@ export async function upload(
 ): Promise<string> {
   const serverPath = `${tmpPath}/${name}`;
   const ok = await page.contents.uploadFile(
-    path.join(NOTEBOOKS_DIR, name),
+    stampedNotebook(path.join(NOTEBOOKS_DIR, name)),
     serverPath
   );
   expect(ok, `upload ${name}`).toBeTruthy();

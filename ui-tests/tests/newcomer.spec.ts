@@ -3,24 +3,12 @@
  * nothing (the notebook is not dirty, the form offers Run, not "Save and run").
  */
 import { expect, test } from '@jupyterlab/galata';
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as h from './helpers';
 
-const REPO = path.resolve(__dirname, '..', '..');
-
 /** The demo's sample.ipynb as scripts/demo.sh writes it into its workspace. */
 function demoSample(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sagerun-sample-'));
-  const file = path.join(dir, 'sample.ipynb');
-  execFileSync(process.env.SAGERUN_PYTHON ?? 'python3', [
-    path.join(REPO, 'scripts', 'sample_notebook.py'),
-    path.join(REPO, 'examples', 'sample.ipynb'),
-    file
-  ]);
-  return file;
+  return h.stampedNotebook(path.join(h.REPO, 'examples', 'sample.ipynb'));
 }
 
 test('opening sample.ipynb and the run form leaves the notebook clean', async ({
