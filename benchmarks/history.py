@@ -6,7 +6,8 @@ of 50), ``GET sagerun/runs/<id>`` (an old run), ``POST sagerun/runs`` by path of
 unchanged notebook (its run stays QUEUED: max_concurrent_runs=0). History is seeded by
 writing ended runs through the backend's own store (``Store.create``) into its SQLite
 file, not by running 10,000 notebooks. Target (goal "flat as history grows"): each
-median at 10,000 runs within 1.5x of its median at 10.
+median at 10,000 runs within 1.5x of its median at 10; the list's, whose page
+holds 10 rows at 10 runs and 50 from 50 on, within 1.5x of its median at 50.
 """
 
 from __future__ import annotations
@@ -26,8 +27,12 @@ from testkit.server import Server, jupyter_server
 from testkit.stats import machine_line, verdict
 
 NOTEBOOK = "history.ipynb"
-SIZES = (10, 1_000, 10_000)
+SIZES = (10, 50, 1_000, 10_000)
 TARGET = 1.5
+# The list's first page holds min(history, 50) rows, so at 10 runs it decodes and
+# sends a fifth of the rows it does at 10,000: its figure is compared with the first
+# size whose page is full (50 runs), the same work per row; the 10-run figure is printed.
+FULL_PAGE = 50
 
 
 def seed(server: Server, template: dict[str, Any], upto: int) -> None:
@@ -95,13 +100,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine after: {machine_line()}")
     ok = True
     for name in ("list", "get", "post"):
-        ratio = results[SIZES[-1]][name] / results[SIZES[0]][name]
+        base = FULL_PAGE if name == "list" else SIZES[0]
+        ratio = results[SIZES[-1]][name] / results[base][name]
         met = ratio <= TARGET
         ok = ok and met
         print(
-            f"target {name} at {SIZES[-1]} runs <= {TARGET}x at {SIZES[0]}: "
+            f"target {name} at {SIZES[-1]} runs <= {TARGET}x at {base}: "
             f"{verdict(met)} ({ratio:.2f}x)"
         )
+    rows = results[SIZES[-1]]["list"] / results[SIZES[0]]["list"]
+    print(f"list at {SIZES[-1]} runs (50 rows) vs {SIZES[0]} runs ({SIZES[0]} rows): {rows:.2f}x")
     return 0 if ok else 1
 
 
