@@ -70,8 +70,8 @@ def test_the_model_is_not_parsed_at_server_start(
 ) -> None:
     """Start-up time and memory are measured: the model waits for its first use."""
     monkeypatch.setattr(datazone_model, "_loader", None)
-    monkeypatch.setattr(datazone_model, "_service_model", None)
+    monkeypatch.setattr(datazone_model, "_service_models", {})
     app: Any = request.getfixturevalue("jp_serverapp")
     assert "jupyter_sagerun" in app.extension_manager.extensions
     assert datazone_model._loader is None
-    assert datazone_model._service_model is None
+    assert datazone_model._service_models == {}

@@ -23,7 +23,8 @@ DATA_PATH = Path(__file__).resolve().parent / "botocore_data"
 
 _lock = threading.Lock()
 _loader: Loader | None = None
-_service_model: ServiceModel | None = None
+#: Service name -> its parsed model, each parsed once, at first use.
+_service_models: dict[str, ServiceModel] = {}
 
 
 def loader() -> Loader:
@@ -45,14 +46,19 @@ def use_shipped_model(session: Any) -> None:
     session.register_component("data_loader", loader())
 
 
-def service_model() -> ServiceModel:
-    global _service_model
+def shipped_service_model(name: str) -> ServiceModel:
+    """The shipped model of the service ``name`` (DataZone's, EventBridge Scheduler's)."""
     shipped = loader()
     with _lock:
-        if _service_model is None:
-            data = shipped.load_service_model(SERVICE_NAME, "service-2")
-            _service_model = ServiceModel(data, service_name=SERVICE_NAME)
-        return _service_model
+        model = _service_models.get(name)
+        if model is None:
+            data = shipped.load_service_model(name, "service-2")
+            model = _service_models[name] = ServiceModel(data, service_name=name)
+        return model
+
+
+def service_model() -> ServiceModel:
+    return shipped_service_model(SERVICE_NAME)
 
 
 def shipped_botocore_version() -> str:

@@ -8,26 +8,26 @@ backend's Scheduler endpoint all read the same API on every supported botocore.
 
 from __future__ import annotations
 
-import threading
+import functools
 
 from botocore.model import ServiceModel
 
-from .datazone_model import loader
+from .datazone_model import shipped_service_model
 
 SERVICE_NAME = "scheduler"
 #: The universal target that calls DataZone's StartNotebookRun: the only target the
 #: project's schedules use, and the only one the local backend can fire.
 START_NOTEBOOK_RUN_ARN = "arn:aws:scheduler:::aws-sdk:datazone:startNotebookRun"
 
-_lock = threading.Lock()
-_service_model: ServiceModel | None = None
-
 
 def service_model() -> ServiceModel:
-    global _service_model
-    shipped = loader()
-    with _lock:
-        if _service_model is None:
-            data = shipped.load_service_model(SERVICE_NAME, "service-2")
-            _service_model = ServiceModel(data, service_name=SERVICE_NAME)
-        return _service_model
+    return shipped_service_model(SERVICE_NAME)
+
+
+@functools.lru_cache(maxsize=1)
+def schedule_members() -> tuple[str, ...]:
+    """What a schedule is: UpdateSchedule's members but its ClientToken, each of which a
+    GetSchedule answer gives back (so pausing one is "the answer, State changed")."""
+    shape = service_model().operation_model("UpdateSchedule").input_shape
+    assert shape is not None
+    return tuple(name for name in shape.members if name != "ClientToken")

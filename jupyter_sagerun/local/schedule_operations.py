@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..aws.scheduler_model import START_NOTEBOOK_RUN_ARN
+from ..aws.scheduler_model import START_NOTEBOOK_RUN_ARN, schedule_members
 from ..aws.validation import validate_input
 from ..core import schedule_expressions as expressions
 from ..core.errors import FieldError, SageRunError
@@ -28,18 +28,6 @@ from .schedule_store import Record, ScheduleStore
 Params = dict[str, Any]
 DEFAULT_GROUP = "default"
 ACCOUNT = "000000000000"
-_SCHEDULE_MEMBERS = (
-    "ScheduleExpression",
-    "ScheduleExpressionTimezone",
-    "StartDate",
-    "EndDate",
-    "Description",
-    "State",
-    "KmsKeyArn",
-    "Target",
-    "FlexibleTimeWindow",
-    "ActionAfterCompletion",
-)
 
 
 def _invalid(message: str, path: str | None = None) -> SageRunError:
@@ -185,7 +173,7 @@ def _checked(state: ScheduleState, p: Params, created: float) -> Record:
         "CreationDate": created,
         "LastModificationDate": state.clock(),
     }
-    for key in _SCHEDULE_MEMBERS:
+    for key in schedule_members():
         if key not in record and p.get(key) is not None:
             record[key] = p[key]
     record["StartDate"], record["EndDate"] = start, end

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .private import touch_private
+from .sqlite_file import SqliteFile
 
 Record = dict[str, Any]
 
@@ -41,31 +38,10 @@ CREATE INDEX IF NOT EXISTS schedules_due ON schedules (state, next_fire);
 """
 
 
-class ScheduleStore:
+class ScheduleStore(SqliteFile):
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # A schedule's target input holds parameter values: 0600, as the run store.
-        touch_private(path)
-        self._lock = threading.RLock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA busy_timeout=10000")
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        # A schedule's target input holds parameter values: private, as the run store.
+        super().__init__(path, [_SCHEMA], pragmas=["busy_timeout=10000"])
 
     # -- groups ----------------------------------------------------------------------
 

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from ..core.errors import FieldError, SageRunError
-from .private import touch_private
+from .sqlite_file import SqliteFile
 
 Kind = Literal["notebooks", "runs", "exports"]
 Record = dict[str, Any]
@@ -85,35 +83,13 @@ def now() -> float:
     return round(time.time(), 3)
 
 
-class Store:
+class Store(SqliteFile):
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Parameter values live here: 0600, and SQLite gives its -wal and -shm files
-        # the database file's mode.
-        touch_private(path)
-        self._lock = threading.RLock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        for table in ("notebooks", "runs", "exports"):
-            self._db.executescript(_SCHEMA.format(table=table))
-        self._db.executescript(_TOKENS)
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        super().__init__(
+            path,
+            [*(_SCHEMA.format(table=table) for table in ("notebooks", "runs", "exports")), _TOKENS],
+            pragmas=["synchronous=NORMAL"],
+        )
 
     @staticmethod
     def _columns(record: Record) -> tuple[Any, ...]:

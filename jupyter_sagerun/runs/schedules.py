@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from ..aws.scheduler_model import START_NOTEBOOK_RUN_ARN
+from ..aws.scheduler_model import START_NOTEBOOK_RUN_ARN, schedule_members
 from ..aws.validation import validate_input
 from ..core import schedule_expressions as expressions
 from ..core.errors import FieldError, SageRunError, not_found, validation_error
@@ -301,7 +301,7 @@ class ScheduleService:
         """Pause (DISABLED) or resume (ENABLED): an UpdateSchedule with all else kept."""
         ctx = self._ctx(domain_id, project_id)
         raw = self._raw(ctx, name)
-        params = {k: raw[k] for k in _UPDATABLE if raw.get(k) is not None}
+        params = {k: raw[k] for k in schedule_members() if raw.get(k) is not None}
         params["State"] = state
         self._call(ctx, "UpdateSchedule", params)
         return self._get(ctx, name)
@@ -323,22 +323,6 @@ class ScheduleService:
             }
         )
         return self.runs.start_run(body)
-
-
-_UPDATABLE = (
-    "Name",
-    "GroupName",
-    "ScheduleExpression",
-    "ScheduleExpressionTimezone",
-    "StartDate",
-    "EndDate",
-    "Description",
-    "State",
-    "KmsKeyArn",
-    "Target",
-    "FlexibleTimeWindow",
-    "ActionAfterCompletion",
-)
 
 
 def schedule_json(raw: Mapping[str, Any]) -> dict[str, Any]:
