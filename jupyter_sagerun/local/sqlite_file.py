@@ -3,7 +3,9 @@
 A private file (0600: records hold parameter values, and SQLite gives its -wal and
 -shm files the database file's mode), WAL (so two stores may share one file, each with
 its own connection), one connection behind one lock (the write rate is tiny, and a
-single writer makes "check, then insert" atomic without any retry dance).
+single writer makes "check, then insert" atomic without any retry dance). A writer of
+the other store holding the file waits up to ten seconds (set at connect, so before the
+switch to WAL) rather than failing at once.
 """
 
 from __future__ import annotations
@@ -18,11 +20,15 @@ from .private import touch_private
 
 
 class SqliteFile:
+    """Subclasses read under ``self._lock`` and write in ``self._tx()``."""
+
     def __init__(self, path: Path, schemas: Iterable[str], pragmas: Iterable[str] = ()) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         touch_private(path)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db = sqlite3.connect(
+            str(path), timeout=10.0, check_same_thread=False, isolation_level=None
+        )
         self._db.row_factory = sqlite3.Row
         for pragma in ("journal_mode=WAL", *pragmas):
             self._db.execute(f"PRAGMA {pragma}")
