@@ -226,3 +226,24 @@ def test_the_space_metadata_role_is_used_and_said_so(tmp_path: Path) -> None:
     role = RoleChoice(None, str(metadata))
     assert role.resolve(aws_context()) == ("arn:aws:iam::1:role/datazone_usr_role_x", "space", None)
     assert RoleChoice(ROLE, str(metadata)).resolve(aws_context())[1] == "config"
+
+
+def test_a_role_eventbridge_would_refuse_is_refused_before_any_side_effect(
+    tmp_path: Path,
+) -> None:
+    gateway = SchedulerGateway(DataZoneGateway(max_attempts=1))
+    client = gateway.datazone.client(aws_context().target(), "scheduler")
+    runs = FakeRuns(tmp_path)
+    service = ScheduleService(
+        runs,
+        gateway,
+        RoleChoice("sagerun-scheduler", str(tmp_path / "none.json")),  # type: ignore[arg-type]
+    )
+    write_notebook(tmp_path, "a.ipynb", "1")
+    # No response queued: a group made, or any other call, would fail the test.
+    with Stubber(client), pytest.raises(SageRunError) as caught:
+        service.create(ScheduleRequest(name="a", path="a.ipynb", expression="rate(1 day)"))
+    assert caught.value.status == 400, caught.value
+    paths = [f.path for f in caught.value.fields]
+    assert paths == ["SageRun.schedule_role_arn"], caught.value.fields
+    assert runs.syncer.synced == []  # the notebook was not uploaded either

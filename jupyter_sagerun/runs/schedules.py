@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
+from ..aws import scheduler_model
 from ..aws.scheduler_model import START_NOTEBOOK_RUN_ARN, schedule_members
 from ..aws.validation import validate_input
 from ..core import schedule_expressions as expressions
@@ -220,6 +221,10 @@ class ScheduleService:
         if existing is not None:
             self._raw(ctx, existing)  # a 404 naming it before anything is synced
         checked = self.runs.workspace.notebook(str(body.path))
+        # What EventBridge would refuse (a role ARN of the wrong form, say) is refused
+        # here, before the sync and the group: a refused create leaves nothing behind.
+        draft = self._schedule_params(ctx, name, body, checked.rel_path, role, request)
+        _refuse_unschedulable("CreateSchedule" if existing is None else "UpdateSchedule", draft)
         token = str(uuid.uuid4())
         request["notebookIdentifier"] = self.runs.syncer.ensure_synced(
             ctx,
@@ -375,3 +380,25 @@ def schedule_json(raw: Mapping[str, Any]) -> dict[str, Any]:
         "notebookSyncedAt": _iso(raw.get("LastModificationDate")),
         "runSettings": settings,
     }
+
+
+#: The Scheduler's members as the REST body and the settings name them.
+_REST_MEMBERS = {
+    "Name": "name",
+    "ScheduleExpression": "expression",
+    "ScheduleExpressionTimezone": "timezone",
+    "StartDate": "startDate",
+    "EndDate": "endDate",
+    "State": "state",
+    "Description": "description",
+    "Target.RoleArn": "SageRun.schedule_role_arn",
+}
+
+
+def _refuse_unschedulable(operation: str, params: Mapping[str, Any]) -> None:
+    """A 400 naming every field the Scheduler model refuses in ``params``."""
+    problems = validate_input(operation, params, model=scheduler_model.service_model())
+    if problems:
+        raise validation_error(
+            [FieldError(_REST_MEMBERS.get(p.path, p.path), p.message) for p in problems]
+        )
