@@ -247,3 +247,39 @@ def test_a_role_eventbridge_would_refuse_is_refused_before_any_side_effect(
     paths = [f.path for f in caught.value.fields]
     assert paths == ["SageRun.schedule_role_arn"], caught.value.fields
     assert runs.syncer.synced == []  # the notebook was not uploaded either
+
+
+def test_a_refused_create_removes_the_group_it_made_and_keeps_a_group_it_found(
+    stubbed: tuple[ScheduleService, Stubber, FakeRuns], tmp_path: Path
+) -> None:
+    service, stubber, _ = stubbed
+    write_notebook(tmp_path, "a.ipynb", "1")
+    request = ScheduleRequest(name="a", path="a.ipynb", expression="rate(1 day)")
+    denied = ("create_schedule", "AccessDeniedException", "not authorized", 403)
+    # This create made the group: once its schedule is refused, the empty group goes.
+    not_found(stubber, "get_schedule_group")
+    stubber.add_response(
+        "create_schedule_group", {"ScheduleGroupArn": "arn:g"}, {"Name": "sagerun-proj"}
+    )
+    stubber.add_client_error(*denied)
+    stubber.add_response("list_schedules", {"Schedules": []}, {"GroupName": "sagerun-proj"})
+    stubber.add_response("delete_schedule_group", {}, {"Name": "sagerun-proj"})
+    with pytest.raises(SageRunError) as caught:
+        service.create(request)
+    assert caught.value.code == "AccessDeniedException"
+    stubber.assert_no_pending_responses()
+    # The group was there before: it stays, and nothing is asked about it.
+    stubber.add_response("get_schedule_group", {"Arn": "arn:g", "Name": "sagerun-proj"})
+    stubber.add_client_error(*denied)
+    calls: list[str] = []
+    real_call = service.gateway.call
+    service.gateway.call = lambda target, op, params: (
+        calls.append(op)
+        or real_call(  # type: ignore[method-assign]
+            target, op, params
+        )
+    )
+    with pytest.raises(SageRunError) as caught:
+        service.create(request)
+    assert caught.value.code == "AccessDeniedException"
+    assert calls == ["GetScheduleGroup", "CreateSchedule"]

@@ -239,8 +239,13 @@ class ScheduleService:
             ctx, request["notebookIdentifier"], body.environmentConfiguration, token
         ):
             if existing is None:
-                self._ensure_group(ctx)
-                self._call(ctx, "CreateSchedule", params)
+                made_group = self._ensure_group(ctx)
+                try:
+                    self._call(ctx, "CreateSchedule", params)
+                except SageRunError:
+                    if made_group:
+                        self._drop_group_if_empty(ctx)
+                    raise
             else:
                 self._call(ctx, "UpdateSchedule", params)
         return self._get(ctx, name)
@@ -277,11 +282,12 @@ class ScheduleService:
                 params[key] = value
         return params
 
-    def _ensure_group(self, ctx: RunContext) -> None:
+    def _ensure_group(self, ctx: RunContext) -> bool:
+        """Make the project's group unless it exists; whether this call made it."""
         group = group_name(str(ctx.project_id))
         try:
             self._call(ctx, "GetScheduleGroup", {"Name": group})
-            return
+            return False
         except SageRunError as exc:
             if exc.status != 404:
                 raise
@@ -290,6 +296,19 @@ class ScheduleService:
         except SageRunError as exc:
             if exc.status != 409:  # made meanwhile by another request: fine
                 raise
+            return False
+        return True
+
+    def _drop_group_if_empty(self, ctx: RunContext) -> None:
+        """Undo a group this create made, when its schedule was refused: a refused
+        create leaves nothing behind. Deleting a group deletes its schedules, so only
+        an empty one goes; and the caller hears its create's own error, not this one's."""
+        group = group_name(str(ctx.project_id))
+        try:
+            if not self._call(ctx, "ListSchedules", {"GroupName": group}).get("Schedules"):
+                self._call(ctx, "DeleteScheduleGroup", {"Name": group})
+        except SageRunError:
+            pass  # best effort: an empty group is harmless, and the next create uses it
 
     def delete(
         self, name: str, domain_id: str | None = None, project_id: str | None = None
