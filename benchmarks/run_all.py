@@ -23,6 +23,7 @@ BENCHMARKS = (
     "footprint",
     "bundle",
     "vs_papermill",
+    "peers",
     "history",
     "panel",
     "schedule_latency",
