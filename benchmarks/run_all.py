@@ -23,10 +23,25 @@ BENCHMARKS = (
     "footprint",
     "bundle",
     "vs_papermill",
+    "peers",
     "history",
     "panel",
     "schedule_latency",
 )
+
+
+def table_row(name: str, stdout: str, returncode: int) -> str:
+    """One markdown row from a script's output: the date and load of its first
+    ``machine:`` line, its figures (the lines that are neither that nor a verdict),
+    and met or missed by its exit code."""
+    lines = [line.strip() for line in stdout.splitlines() if line.strip()]
+    machine = next((line for line in lines if line.startswith("machine:")), "")
+    date, _, load = machine.removeprefix("machine:").strip().partition("  cpus=")
+    load = load.partition("load average (1/5/15 min): ")[2]
+    figures = [line for line in lines if not line.startswith(("machine", "target"))]
+    verdict = "met" if returncode == 0 else f"**missed** (exit {returncode})"
+    cells = (f"`{name}.py`", date or "?", load or "?", "; ".join(figures), verdict)
+    return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
 
     verdicts: list[str] = []
     failed: list[str] = []
+    rows: list[str] = []
     for name in names:
         command = [sys.executable, str(HERE / f"{name}.py")]
         if name == "bundle" and args.prod_bundle:
@@ -68,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"=== {name}: exit {done.returncode} in {time.perf_counter() - started:.0f} s")
         if done.returncode != 0:  # it failed to run, or missed a target: it says which
             failed.append(name)
+        rows.append(table_row(name, done.stdout, done.returncode))
         verdicts += [
             f"{name}: {line.strip()}"
             for line in done.stdout.splitlines()
@@ -79,6 +96,11 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
     if failed:
         print(f"failed or missed a target: {', '.join(failed)}")
+    print("\n=== for README's performance table")
+    print("| script | date | load | figures | target |")
+    print("| --- | --- | --- | --- | --- |")
+    for row in rows:
+        print(row)
     return 1 if failed else 0
 
 
