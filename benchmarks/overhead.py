@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine after: {machine_line()}")
     note = " (with simulated latency: secondary figure)" if args.simulated_latency_ms > 0 else ""
     print(f"target ratio <= {TARGET_RATIO}: {verdict(ratio <= TARGET_RATIO)}{note}")
-    return 0
+    return 0 if ratio <= TARGET_RATIO else 1
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = (
     "overhead",
+    "overhead-50ms",
     "event_loop",
     "load",
     "sync",
@@ -28,6 +29,8 @@ BENCHMARKS = (
     "panel",
     "schedule_latency",
 )
+#: Runs of a script with other settings, by the name they are listed under.
+VARIANTS = {"overhead-50ms": ("overhead", ["--simulated-latency-ms", "50"])}
 
 
 def table_row(name: str, stdout: str, returncode: int) -> str:
@@ -40,7 +43,7 @@ def table_row(name: str, stdout: str, returncode: int) -> str:
     load = load.partition("load average (1/5/15 min): ")[2]
     figures = [line for line in lines if not line.startswith(("machine", "target"))]
     verdict = "met" if returncode == 0 else f"**missed** (exit {returncode})"
-    cells = (f"`{name}.py`", date or "?", load or "?", "; ".join(figures), verdict)
+    cells = (f"`{name}`", date or "?", load or "?", "; ".join(figures), verdict)
     return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
 
 
@@ -68,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     failed: list[str] = []
     rows: list[str] = []
     for name in names:
-        command = [sys.executable, str(HERE / f"{name}.py")]
+        script, extra = VARIANTS.get(name, (name, []))
+        command = [sys.executable, str(HERE / f"{script}.py"), *extra]
         if name == "bundle" and args.prod_bundle:
             command.append("--build-in-tmp")
         print(f"\n=== {name}: {' '.join(command[1:])}", flush=True)
@@ -84,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"=== {name}: exit {done.returncode} in {time.perf_counter() - started:.0f} s")
         if done.returncode != 0:  # it failed to run, or missed a target: it says which
             failed.append(name)
-        rows.append(table_row(name, done.stdout, done.returncode))
+        rows.append(table_row(" ".join([f"{script}.py", *extra]), done.stdout, done.returncode))
         verdicts += [
             f"{name}: {line.strip()}"
             for line in done.stdout.splitlines()
