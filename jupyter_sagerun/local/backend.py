@@ -31,6 +31,7 @@ from .discovery import (
     write_info,
 )
 from .faults import Faults
+from .http_thread import serve_in_thread
 from .idle import Activity, IdleWatch
 from .private import private_dir
 from .s3 import REGION, LocalS3
@@ -286,7 +287,7 @@ class LocalBackend(LoggingConfigurable):
         assert self._state is not None and self._executor is not None
         from .operations import DATAZONE, bind
         from .scheduler_api import make_scheduler_app
-        from .server import BoundedHTTPServer, ServerContext, make_app
+        from .server import ServerContext, make_app
         from .sigv4 import Verifier
 
         context = ServerContext(
@@ -306,43 +307,13 @@ class LocalBackend(LoggingConfigurable):
             Verifier(self.credentials, self.region, "scheduler"),
             self.activity,
         )
-        ready = threading.Event()
-        failure: list[BaseException] = []
-
-        def serve() -> None:
-            from tornado.netutil import bind_sockets
-
-            loop = asyncio.new_event_loop()
-            asyncio.set_event_loop(loop)
-            try:
-                sockets = bind_sockets(self.port, self.ip)
-                server = BoundedHTTPServer(make_app(context, test_knobs=self.enable_test_knobs))
-                server.add_sockets(sockets)
-                self._port = sockets[0].getsockname()[1]
-                scheduler_sockets = bind_sockets(self.scheduler_port, self.ip)
-                scheduler_server = BoundedHTTPServer(make_scheduler_app(scheduler_context))
-                scheduler_server.add_sockets(scheduler_sockets)
-                self._scheduler_port = scheduler_sockets[0].getsockname()[1]
-            except BaseException as exc:
-                failure.append(exc)
-                ready.set()
-                loop.close()
-                return
-            self._loop = loop
-            ready.set()
-            try:
-                loop.run_forever()
-            finally:
-                for each in (server, scheduler_server):
-                    each.stop()
-                    loop.run_until_complete(each.close_all_connections())
-                loop.close()
-
-        self._thread = threading.Thread(target=serve, name="sagerun-local-http", daemon=True)
-        self._thread.start()
-        ready.wait()
-        if failure:
-            raise failure[0]
+        self._loop, self._thread, (self._port, self._scheduler_port) = serve_in_thread(
+            self.ip,
+            [
+                (self.port, lambda: make_app(context, test_knobs=self.enable_test_knobs)),
+                (self.scheduler_port, lambda: make_scheduler_app(scheduler_context)),
+            ],
+        )
 
     def watch_idle(self, on_idle: Callable[[float], None]) -> None:
         """Call ``on_idle(seconds)`` (from a thread of its own, once) when the started

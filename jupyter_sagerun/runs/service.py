@@ -16,7 +16,6 @@ from typing import Any, Protocol
 
 from ..aws.validation import CheckedRequest, checked, validate_input
 from ..core.errors import FieldError, SageRunError, validation_error
-from ..core.polling import poll_until
 from ..core.results import (
     FROM_LATEST_EXPORT,
     FROM_RUN,
@@ -24,7 +23,6 @@ from ..core.results import (
     can_render_pdf,
     check_has_result,
     check_stamp,
-    not_latest,
     render_pdf,
     run_result_uri,
 )
@@ -32,6 +30,7 @@ from ..core.runjson import notebook_json, run_json
 from ..core.schedule_expressions import schedule_identifier
 from . import environment
 from .context import RunContext
+from .exports import check_latest, wait_export
 from .models import ListRunsQuery, NotebooksQuery, StartRunBody, rest_fields, rest_named
 from .pathruns import list_runs_of
 from .sync import Gateway as SyncGateway
@@ -44,7 +43,6 @@ ContextProvider = Callable[[str | None, str | None], RunContext]
 
 # Passes the identifier pattern while the real id is not known yet (path runs).
 _PENDING_NOTEBOOK = "pending-sync"
-EXPORT_DEADLINE = 300.0
 
 
 class Gateway(SyncGateway, Protocol):
@@ -312,7 +310,7 @@ class RunService:
         notebook_id = str(run.get("notebookId"))
         # StartNotebookExport takes a notebook, not a run: it exports the notebook's
         # latest result. Refuse rather than hand back a newer run's output as this one's.
-        self._check_latest(ctx, run_id, run)
+        check_latest(self._call, ctx, run_id, run)
         params = {
             "domainIdentifier": ctx.domain_id,
             "owningProjectIdentifier": run.get("owningProjectId") or ctx.project_id,
@@ -321,29 +319,12 @@ class RunService:
             "clientToken": f"output-{run_id}-{file_format}-{uuid.uuid4().hex[:8]}",
         }
         export = self._call(ctx, "StartNotebookExport", params)
-        uri = self._wait_export(ctx, str(export.get("id")))
+        uri = wait_export(self._call, ctx, str(export.get("id")), self.export_poll_interval)
         data = self.gateway.get_object(ctx.target(), uri)
         if file_format == "IPYNB":
             # A newer run may have ended between the check above and the export.
             check_stamp(run_id, data)
         return ctx, run, data
-
-    def _check_latest(self, ctx: RunContext, run_id: str, run: Mapping[str, Any]) -> None:
-        params = {
-            "domainIdentifier": ctx.domain_id,
-            "owningProjectIdentifier": run.get("owningProjectId") or ctx.project_id,
-            "notebookIdentifier": run.get("notebookId"),
-            "maxResults": 50,
-            "sortOrder": "DESCENDING",
-        }
-        newer = None
-        for item in self._call(ctx, "ListNotebookRuns", params).get("items", []):
-            if item.get("id") == run_id:
-                break
-            if item.get("status") in TERMINAL and item.get("startedAt"):
-                newer = item.get("id")
-        if newer is not None:
-            raise not_latest(run_id, str(newer))
 
     # helpers
 
@@ -353,35 +334,6 @@ class RunService:
         ctx = self.context(domain_id, project_id)
         params = {"domainIdentifier": ctx.domain_id, "identifier": run_id}
         return ctx, self._call(ctx, "GetNotebookRun", params)
-
-    def _wait_export(self, ctx: RunContext, export_id: str) -> str:
-        params = {"domainIdentifier": ctx.domain_id, "identifier": export_id}
-
-        def probe() -> str | None:
-            export = self._call(ctx, "GetNotebookExport", params)
-            status = export.get("status")
-            if status == "SUCCEEDED":
-                uri = ((export.get("outputLocation") or {}).get("s3") or {}).get("uri")
-                if not uri:
-                    raise SageRunError(502, "UpstreamError", "The export named no output file.")
-                return str(uri)
-            if status == "FAILED":
-                reason = (export.get("error") or {}).get("message") or "no reason given"
-                raise SageRunError(502, "UpstreamError", f"The export failed: {reason}")
-            return None
-
-        uri = poll_until(
-            probe,
-            timeout=EXPORT_DEADLINE,
-            interval=self.export_poll_interval,
-            max_interval=2.0,
-            factor=1.5,
-        )
-        if uri is None:
-            raise SageRunError(
-                504, "UpstreamTimeout", "The export did not finish in time.", retryable=True
-            )
-        return uri
 
     def _checked(self, operation: str, params: Mapping[str, Any]) -> CheckedRequest:
         """``params`` (absent members left out) checked now, for a refusal that must
