@@ -1,24 +1,12 @@
 import { nullTranslator } from '@jupyterlab/translation';
 
 import { SageRunApiError } from '../api/errors';
-import type { Run, RunContext } from '../api/types';
+import type { Run } from '../api/types';
 import { DEFAULT_SETTINGS, FormSettings, rowsToMap } from '../model/formState';
 import { IPrefillInputs, prefill } from '../model/prefill';
+import { localContext } from './fixtures';
 
 const trans = nullTranslator.load('jupyter_sagerun');
-
-const context = (patch: Partial<RunContext> = {}): RunContext => ({
-  backend: 'local',
-  domainId: 'dzd_local',
-  projectId: 'local',
-  region: 'us-east-1',
-  profile: null,
-  stagingS3Uri: null,
-  endpointUrl: null,
-  sources: {},
-  vpc: { subnetIds: [], securityGroupIds: [] },
-  ...patch
-});
 
 const notebook = (source = 'alpha = 1\nbeta = "x"') => ({
   metadata: { kernelspec: { name: 'python3' } },
@@ -48,7 +36,7 @@ const failed = (reason: unknown): PromiseRejectedResult => ({
 const inputs = (patch: Partial<IPrefillInputs> = {}): IPrefillInputs => ({
   settings: DEFAULT_SETTINGS,
   path: 'dir/nb.ipynb',
-  context: ok(context()),
+  context: ok(localContext()),
   notebook: ok(notebook()),
   lastRun: null,
   requirements: null,
@@ -166,7 +154,7 @@ describe('prefill', () => {
   });
 
   it('fills subnets and security groups from the context unless something set them', () => {
-    const vpc = context({
+    const vpc = localContext({
       vpc: { subnetIds: ['subnet-a', 'subnet-b'], securityGroupIds: ['sg-1'] }
     });
     const p = prefill(inputs({ context: ok(vpc) }), trans);
@@ -211,7 +199,7 @@ describe('prefill', () => {
     ]);
 
     const unset = prefill(
-      inputs({ context: ok(context({ domainId: '', projectId: '' })) }),
+      inputs({ context: ok(localContext({ domainId: '', projectId: '' })) }),
       trans
     );
     expect(unset.checks).toHaveLength(1);

@@ -12,25 +12,12 @@ import {
   RunFormState
 } from '../model/formState';
 import { SageRunApiError } from '../api/errors';
+import { localContext, setInput } from './fixtures';
 
 // React 18's act() needs to know it runs in a test.
 (globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
 
 const trans = nullTranslator.load('jupyter_sagerun');
-
-function setInput(
-  input: HTMLInputElement | HTMLTextAreaElement,
-  value: string
-): void {
-  const setter = Object.getOwnPropertyDescriptor(
-    input instanceof HTMLTextAreaElement
-      ? HTMLTextAreaElement.prototype
-      : HTMLInputElement.prototype,
-    'value'
-  )!.set!;
-  setter.call(input, value);
-  input.dispatchEvent(new Event('input', { bubbles: true }));
-}
 
 describe('RunForm', () => {
   let host: HTMLDivElement;
@@ -46,17 +33,7 @@ describe('RunForm', () => {
     };
     const props: IRunFormProps = {
       trans,
-      context: {
-        backend: 'local',
-        domainId: 'dzd_local',
-        projectId: 'local',
-        region: 'us-east-1',
-        profile: null,
-        stagingS3Uri: null,
-        endpointUrl: null,
-        sources: {},
-        vpc: { subnetIds: [], securityGroupIds: [] }
-      },
+      context: localContext(),
       contextError: null,
       notebookPath: 'nb.ipynb',
       initial,

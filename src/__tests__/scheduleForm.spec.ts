@@ -23,6 +23,7 @@ import {
   SchedulePreviewer
 } from '../model/schedulePreview';
 import { isoToWallTime, timeZoneList, wallTimeToIso } from '../model/timeZones';
+import { SCHEDULE } from './fixtures';
 
 const scheduled = (
   patch: Partial<ScheduleFormState> = {}
@@ -31,25 +32,6 @@ const scheduled = (
   when: 'schedule',
   ...patch
 });
-
-const SCHEDULE: Schedule = {
-  name: 'daily-report',
-  scheduleId: 'daily-report',
-  path: 'reports/daily.ipynb',
-  notebookId: 'nb-1',
-  expression: 'cron(0 6 ? * MON-FRI *)',
-  timezone: 'Europe/Berlin',
-  startDate: null,
-  endDate: null,
-  state: 'ENABLED',
-  description: 'weekdays at 06:00 (Europe/Berlin)',
-  nextFirings: ['2027-01-04T06:00:00+01:00'],
-  createdAt: null,
-  updatedAt: null,
-  groupName: 'sagerun-local',
-  notebookSyncedAt: null,
-  runSettings: { parameterNames: [] }
-};
 
 describe('the schedule form state', () => {
   it('starts on "now", named after the notebook, in the zone given', () => {

@@ -8,19 +8,11 @@ import type { SchedulePreviewRequest } from '../api/scheduleTypes';
 import { IRunFormProps, RunForm } from '../components/RunForm';
 import { DEFAULT_SETTINGS, initialState, makeRow } from '../model/formState';
 import { initialScheduleState, ScheduleFormState } from '../model/scheduleForm';
+import { setInput } from './fixtures';
 
 (globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
 
 const trans = nullTranslator.load('jupyter_sagerun');
-
-function setInput(input: HTMLInputElement, value: string): void {
-  const setter = Object.getOwnPropertyDescriptor(
-    HTMLInputElement.prototype,
-    'value'
-  )!.set!;
-  setter.call(input, value);
-  input.dispatchEvent(new Event('input', { bubbles: true }));
-}
 
 describe('the run form on a schedule', () => {
   let host: HTMLDivElement;

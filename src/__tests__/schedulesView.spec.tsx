@@ -14,29 +14,11 @@ import { ScheduleSection } from '../components/ScheduleSection';
 import { initialScheduleState } from '../model/scheduleForm';
 import { IDLE_PREVIEW } from '../model/schedulePreview';
 import { FIRING_GRACE_MS, SchedulesModel } from '../model/schedulesModel';
+import { SCHEDULE } from './fixtures';
 
 (globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
 
 const trans = nullTranslator.load('jupyter_sagerun');
-
-const SCHEDULE: Schedule = {
-  name: 'daily-report',
-  scheduleId: 'daily-report',
-  path: 'reports/daily.ipynb',
-  notebookId: 'nb-1',
-  expression: 'cron(0 6 ? * MON-FRI *)',
-  timezone: 'Europe/Berlin',
-  startDate: null,
-  endDate: null,
-  state: 'ENABLED',
-  description: 'weekdays at 06:00 (Europe/Berlin)',
-  nextFirings: ['2027-01-04T06:00:00+01:00'],
-  createdAt: null,
-  updatedAt: null,
-  groupName: 'sagerun-local',
-  notebookSyncedAt: null,
-  runSettings: { parameterNames: [] }
-};
 
 const schedule = (patch: Partial<Schedule> = {}): Schedule => ({
   ...SCHEDULE,
