@@ -2,6 +2,9 @@
  * Fixtures shared by the jest specs. Not a spec itself: jest's testRegex only
  * runs `*.spec.ts(x)` files.
  */
+import { act } from 'react';
+import { createRoot, Root } from 'react-dom/client';
+
 import type { Schedule } from '../api/scheduleTypes';
 import type { RunContext } from '../api/types';
 
@@ -55,4 +58,17 @@ export function setInput(
   )!.set!;
   setter.call(input, value);
   input.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
+/** A fresh element in the document with a React root on it, for one test. */
+export function mountHost(): { host: HTMLDivElement; root: Root } {
+  const host = document.createElement('div');
+  document.body.appendChild(host);
+  return { host, root: createRoot(host) };
+}
+
+/** Undoes `mountHost`: unmounts the root and takes the element away. */
+export function unmountHost(host: HTMLDivElement, root: Root): void {
+  act(() => root.unmount());
+  host.remove();
 }

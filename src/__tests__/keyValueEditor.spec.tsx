@@ -1,11 +1,13 @@
 import * as React from 'react';
 import { act } from 'react';
-import { createRoot, Root } from 'react-dom/client';
+import type { Root } from 'react-dom/client';
 
 import { nullTranslator } from '@jupyterlab/translation';
 
 import { KeyValueEditor } from '../components/KeyValueEditor';
 import { KeyValueRow, makeRow } from '../model/formState';
+
+import { mountHost, unmountHost } from './fixtures';
 
 // React 18's act() needs to know it runs in a test.
 (globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
@@ -36,15 +38,8 @@ describe('KeyValueEditor (parameters)', () => {
   const q = (testid: string) =>
     host.querySelector(`[data-testid="${testid}"]`) as HTMLInputElement;
 
-  beforeEach(() => {
-    host = document.createElement('div');
-    document.body.appendChild(host);
-    root = createRoot(host);
-  });
-  afterEach(() => {
-    act(() => root.unmount());
-    host.remove();
-  });
+  beforeEach(() => ({ host, root } = mountHost()));
+  afterEach(() => unmountHost(host, root));
 
   it('shows each hint of a field on its own, as a sentence', () => {
     render([makeRow('my-param', 'abc')]);

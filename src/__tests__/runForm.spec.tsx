@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { act } from 'react';
-import { createRoot, Root } from 'react-dom/client';
+import type { Root } from 'react-dom/client';
 
 import { nullTranslator } from '@jupyterlab/translation';
 
@@ -12,7 +12,7 @@ import {
   RunFormState
 } from '../model/formState';
 import { SageRunApiError } from '../api/errors';
-import { localContext, setInput } from './fixtures';
+import { localContext, setInput, mountHost, unmountHost } from './fixtures';
 
 // React 18's act() needs to know it runs in a test.
 (globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
@@ -68,16 +68,11 @@ describe('RunForm', () => {
     );
 
   beforeEach(() => {
-    host = document.createElement('div');
-    document.body.appendChild(host);
-    root = createRoot(host);
+    ({ host, root } = mountHost());
     submitted = [];
     failWith = null;
   });
-  afterEach(() => {
-    act(() => root.unmount());
-    host.remove();
-  });
+  afterEach(() => unmountHost(host, root));
 
   it('shows the message at the field and disables submit while invalid', () => {
     render();

@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { act } from 'react';
-import { createRoot, Root } from 'react-dom/client';
+import type { Root } from 'react-dom/client';
 
 import { nullTranslator } from '@jupyterlab/translation';
 
@@ -14,7 +14,7 @@ import { ScheduleSection } from '../components/ScheduleSection';
 import { initialScheduleState } from '../model/scheduleForm';
 import { IDLE_PREVIEW } from '../model/schedulePreview';
 import { FIRING_GRACE_MS, SchedulesModel } from '../model/schedulesModel';
-import { SCHEDULE } from './fixtures';
+import { SCHEDULE, mountHost, unmountHost } from './fixtures';
 
 (globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -66,15 +66,8 @@ const noRunActions = {} as IRunActions;
 describe('the Schedules view', () => {
   let host: HTMLDivElement;
   let root: Root;
-  beforeEach(() => {
-    host = document.createElement('div');
-    document.body.appendChild(host);
-    root = createRoot(host);
-  });
-  afterEach(() => {
-    act(() => root.unmount());
-    host.remove();
-  });
+  beforeEach(() => ({ host, root } = mountHost()));
+  afterEach(() => unmountHost(host, root));
 
   const renderView = async (
     api: IScheduleApi,
@@ -197,15 +190,8 @@ describe('the Schedules view', () => {
 describe('the When section', () => {
   let host: HTMLDivElement;
   let root: Root;
-  beforeEach(() => {
-    host = document.createElement('div');
-    document.body.appendChild(host);
-    root = createRoot(host);
-  });
-  afterEach(() => {
-    act(() => root.unmount());
-    host.remove();
-  });
+  beforeEach(() => ({ host, root } = mountHost()));
+  afterEach(() => unmountHost(host, root));
 
   it('disables "On a schedule" with the reason when schedules are not available', () => {
     const state = initialScheduleState('nb.ipynb', 'UTC');
