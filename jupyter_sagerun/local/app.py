@@ -13,6 +13,7 @@ from traitlets.config import Application
 from ..core.apphelp import options_parser
 from .backend import LocalBackend
 from .discovery import BackendAlreadyRunning
+from .lean_imports import skip_unused_imports
 from .s3 import STAGING_BUCKET
 from .shellenv import env_vars, export_lines
 
@@ -67,6 +68,7 @@ class LocalBackendApp(Application):
         options_parser(self, "jupyter sagerun local", self.description).print_help()
 
     def start(self) -> None:
+        skip_unused_imports()  # before anything imports nbformat (lean_imports.py)
         backend = LocalBackend(parent=self)
         stop = threading.Event()
         idled: list[float] = []

@@ -30,6 +30,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .lean_imports import skip_unused_imports
 from .prestart import PrestartedKernel
 from .private import open_private, touch_private, write_private
 
@@ -230,6 +231,9 @@ def warm(argv: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
+    # Before papermill's imports, which a warm runner makes ahead and a cold one pays
+    # before its first cell (lean_imports.py: seconds of CPU).
+    skip_unused_imports()
     if argv and argv[0] == "--warm":
         return warm(argv[1:])
     run_dir = Path(argv[0])
