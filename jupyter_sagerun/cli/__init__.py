@@ -14,6 +14,7 @@ from jupyter_core.application import JupyterApp
 
 from .. import __version__
 from ..core.apphelp import options_parser
+from ..core.lean_imports import skip_unused_imports
 
 
 class SageRunCLI(JupyterApp):
@@ -64,6 +65,7 @@ class SageRunCLI(JupyterApp):
             # No subcommand: show what there is instead of silently doing nothing.
             self.print_help()
             self.exit(2)
+        skip_unused_imports()  # a process of ours: core/lean_imports.py
         super().start()
 
 

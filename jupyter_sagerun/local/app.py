@@ -11,9 +11,9 @@ from traitlets import Bool
 from traitlets.config import Application
 
 from ..core.apphelp import options_parser
+from ..core.lean_imports import skip_unused_imports
 from .backend import LocalBackend
 from .discovery import BackendAlreadyRunning
-from .lean_imports import skip_unused_imports
 from .s3 import STAGING_BUCKET
 from .shellenv import env_vars, export_lines
 

@@ -30,7 +30,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .lean_imports import skip_unused_imports
+from ..core.lean_imports import skip_unused_imports
 from .prestart import PrestartedKernel
 from .private import open_private, touch_private, write_private
 

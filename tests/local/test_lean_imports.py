@@ -1,4 +1,4 @@
-"""The backend's runners go without jsonschema's IRI grammar (lean_imports.py): a real
+"""The backend's runners go without jsonschema's IRI grammar (core/lean_imports.py): a real
 cold runner executes a real notebook with papermill and never imports it, while a plain
 import of papermill in the same environment does."""
 

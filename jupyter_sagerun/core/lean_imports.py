@@ -1,12 +1,13 @@
-"""What the backend's own processes (the backend, its runners) import without.
+"""What our own processes (the local backend, its runners, ``jupyter sagerun``) import
+without.
 
 jsonschema's format module imports ``rfc3987_syntax`` when it is installed, and it is
 wherever Jupyter is (jupyter_events asks for ``jsonschema[format-nongpl]``). That
 import builds a Lark grammar: 2.6 s of CPU on a 2-core machine, paid by every process
-that imports nbformat, which papermill does, so by every runner, before any cell. The
-grammar serves only the "iri" and "iri-reference" format checks, which nothing in these
-processes asks for: the notebook schema has no such format, and format checks are off
-in nbformat's validation anyway.
+that imports nbformat, which papermill does, so by every runner before any cell, and
+by the CLI when it checks a notebook. The grammar serves only the "iri" and
+"iri-reference" format checks, which nothing in these processes asks for: nbformat
+validates without a format checker.
 
 Called first thing in a process of ours, never on import: the Jupyter server and the
 user's own processes keep their imports as they are.
