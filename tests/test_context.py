@@ -91,7 +91,7 @@ def test_smus_space_fills_everything(metadata_file: Path, no_aws_config: Path) -
         "s3EndpointUrl": "default",
         "stagingS3Uri": "metadata",
     }
-    assert ctx.target() == AwsTarget(
+    assert ctx.target == AwsTarget(
         region="eu-central-1", endpoint_url="https://datazone.eu-central-1.api.aws"
     )
 
@@ -175,7 +175,7 @@ def test_config_staging_and_endpoints_win(metadata_file: Path, no_aws_config: Pa
     assert (ctx.endpoint_url, ctx.sources["endpointUrl"]) == ("https://dz.example", "config")
     assert ctx.s3_endpoint_url == "https://s3.example" and ctx.sources["s3EndpointUrl"] == "config"
     assert (ctx.profile, ctx.sources["profile"]) == ("team", "config")
-    assert ctx.target().profile == "team" and not ctx.target().static_credentials
+    assert ctx.target.profile == "team" and not ctx.target.static_credentials
 
 
 def test_project_s3_path_serves_only_its_own_project(
@@ -197,7 +197,7 @@ def test_domain_execution_role_profile_is_preferred_in_a_space(
     )
     ctx = resolve_context(config(metadata_file, aws_config), environ={"AWS_PROFILE": "mine"})
     assert (ctx.profile, ctx.sources["profile"]) == ("DomainExecutionRoleCreds", "metadata")
-    assert ctx.target().profile == "DomainExecutionRoleCreds"
+    assert ctx.target.profile == "DomainExecutionRoleCreds"
     # An explicit profile still wins.
     ctx = resolve_context(config(metadata_file, aws_config, profile="team"), environ={})
     assert (ctx.profile, ctx.sources["profile"]) == ("team", "config")
@@ -260,15 +260,15 @@ def test_local_backend_values(tmp_path: Path, no_aws_config: Path) -> None:
         },
         "vpc": {"subnetIds": [], "securityGroupIds": []},
     }
-    assert ctx.target() == AwsTarget(
+    assert ctx.target == AwsTarget(
         region="us-east-1",
         endpoint_url="http://127.0.0.1:5001",
         s3_endpoint_url="http://127.0.0.1:5002",
     )
     # The connection file's key pair signs the calls, and is shown nowhere.
     assert LOCAL.credentials is not None
-    assert ctx.target().credentials == LOCAL.credentials
-    shown = json.dumps(ctx.to_json()) + repr(ctx) + repr(ctx.target()) + repr(LOCAL)
+    assert ctx.target.credentials == LOCAL.credentials
+    shown = json.dumps(ctx.to_json()) + repr(ctx) + repr(ctx.target) + repr(LOCAL)
     assert LOCAL.credentials.secret_access_key not in shown
     assert LOCAL.credentials.access_key_id not in shown
 
@@ -282,7 +282,7 @@ def test_local_backend_request_and_config_override(
     assert (ctx.project_id, ctx.sources["projectId"]) == ("cfgproj", "config")
     # The space's SMUS values never leak into a local run.
     assert ctx.region == "us-east-1" and ctx.subnet_ids == []
-    assert ctx.target().profile is None and ctx.target().static_credentials
+    assert ctx.target.profile is None and ctx.target.static_credentials
 
 
 def test_local_backend_not_started_yet(tmp_path: Path, no_aws_config: Path) -> None:

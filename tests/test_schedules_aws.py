@@ -62,7 +62,7 @@ class FakeRuns:
 @pytest.fixture
 def stubbed(tmp_path: Path) -> Iterator[tuple[ScheduleService, Stubber, FakeRuns]]:
     gateway = SchedulerGateway(DataZoneGateway(max_attempts=1))
-    client = gateway.datazone.client(aws_context().target(), "scheduler")
+    client = gateway.datazone.client(aws_context().target, "scheduler")
     runs = FakeRuns(tmp_path)
     service = ScheduleService(runs, gateway, RoleChoice(ROLE, str(tmp_path / "none.json")))  # type: ignore[arg-type]
     with Stubber(client) as stubber:
@@ -203,7 +203,7 @@ def test_without_a_role_schedules_are_unavailable_and_nothing_is_called(
     tmp_path: Path,
 ) -> None:
     gateway = SchedulerGateway(DataZoneGateway(max_attempts=1))
-    client = gateway.datazone.client(aws_context().target(), "scheduler")
+    client = gateway.datazone.client(aws_context().target, "scheduler")
     service = ScheduleService(
         FakeRuns(tmp_path),
         gateway,
@@ -232,7 +232,7 @@ def test_a_role_eventbridge_would_refuse_is_refused_before_any_side_effect(
     tmp_path: Path,
 ) -> None:
     gateway = SchedulerGateway(DataZoneGateway(max_attempts=1))
-    client = gateway.datazone.client(aws_context().target(), "scheduler")
+    client = gateway.datazone.client(aws_context().target, "scheduler")
     runs = FakeRuns(tmp_path)
     service = ScheduleService(
         runs,

@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from ..core.credentials import Credentials
@@ -93,7 +94,10 @@ class RunContext:
     #: The local backend's EventBridge Scheduler (local only; None: AWS's own).
     scheduler_endpoint_url: str | None = None
 
+    @cached_property
     def target(self) -> AwsTarget:
+        """Where and as whom this context's calls go, made once per context (every call
+        of a request reads it)."""
         local = self.backend == "local"
         return AwsTarget(
             region=self.region,

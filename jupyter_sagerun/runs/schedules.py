@@ -135,7 +135,7 @@ class ScheduleService:
         return self.runs.context(domain_id, project_id)
 
     def _call(self, ctx: RunContext, operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
-        return self.gateway.call(ctx.target(), operation, params)
+        return self.gateway.call(ctx.target, operation, params)
 
     def list_schedules(
         self, path: str | None = None, domain_id: str | None = None, project_id: str | None = None

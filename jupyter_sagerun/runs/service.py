@@ -111,13 +111,17 @@ class RunService:
                 **body.run_settings(),
             }
         )
+        # The run request's one check against the model, before anything is uploaded
+        # or imported: the environment it would set on the notebook, then its own
+        # members, all of them reported together.
+        environment_problems = environment.problems(body.environmentConfiguration)
+        found = validate_input("StartNotebookRun", params)
+        request = None if found else CheckedRequest("StartNotebookRun", params)
         extra: list[FieldError] = []
         if (body.path is None) == (body.notebookId is None):
             message = "give exactly one of path and notebookId"
             extra = [FieldError("path", message), FieldError("notebookId", message)]
-        # The run request's one check, before anything is uploaded or imported.
-        problems = rest_fields(validate_input("StartNotebookRun", params)) + extra
-        problems += environment.problems(body.environmentConfiguration)
+        problems = rest_fields(found) + extra + environment_problems
         notebook = None
         if body.path is not None:
             try:
@@ -127,9 +131,8 @@ class RunService:
                 if not problems:
                     raise
                 problems += exc.fields
-        if problems:
+        if problems or request is None:
             raise validation_error(problems)
-        request = CheckedRequest("StartNotebookRun", params)
 
         rel_path = None
         if notebook is not None:
@@ -297,7 +300,7 @@ class RunService:
         if uri is None:
             return None
         try:
-            return self.gateway.get_object(ctx.target(), uri)
+            return self.gateway.get_object(ctx.target, uri)
         except SageRunError as exc:
             # Absent (or not ours to read): the notebook's latest export is the fallback.
             if exc.status in (403, 404):
@@ -320,7 +323,7 @@ class RunService:
         }
         export = self._call(ctx, "StartNotebookExport", params)
         uri = wait_export(self._call, ctx, str(export.get("id")), self.export_poll_interval)
-        data = self.gateway.get_object(ctx.target(), uri)
+        data = self.gateway.get_object(ctx.target, uri)
         if file_format == "IPYNB":
             # A newer run may have ended between the check above and the export.
             check_stamp(run_id, data)
@@ -345,7 +348,7 @@ class RunService:
         # The gateway checks every request against the model; its refusal names
         # DataZone's members, which our clients know under their REST names.
         with rest_named():
-            return self.gateway.call(ctx.target(), operation, params)
+            return self.gateway.call(ctx.target, operation, params)
 
 
 def _name_token(exc: SageRunError) -> SageRunError:

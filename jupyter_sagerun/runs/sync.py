@@ -192,7 +192,7 @@ class NotebookSyncer:
         params["clientToken"] = client_token(operation, *seed[:4], existing or "", token_seed)
         # Checked before the upload: a request the model refuses uploads nothing.
         request = checked(operation, params)
-        self.gateway.put_object(context.target(), uri, content)
+        self.gateway.put_object(context.target, uri, content)
         self.log.info(
             "SageRun: uploaded %d bytes for %s (%s)", len(content), operation, sha256[:12]
         )
@@ -219,7 +219,7 @@ class NotebookSyncer:
                     raise
                 # Gone before it was read (a restart lost it): stage it, ask again once.
                 self.log.info("SageRun: staged upload lost; staging it again")
-                self.gateway.put_object(context.target(), uri, content)
+                self.gateway.put_object(context.target, uri, content)
                 self._call(context, operation, request)
                 self._wait_active(context, new_id)
         return new_id
@@ -307,4 +307,4 @@ class NotebookSyncer:
     def _call(
         self, context: RunContext, operation: str, params: Mapping[str, Any]
     ) -> dict[str, Any]:
-        return self.gateway.call(context.target(), operation, params)
+        return self.gateway.call(context.target, operation, params)
