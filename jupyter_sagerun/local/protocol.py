@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
@@ -56,34 +56,53 @@ def compile_uri(request_uri: str) -> re.Pattern[str]:
     return re.compile("".join(out) + "/?")
 
 
-@functools.lru_cache(maxsize=1)
-def routes() -> tuple[Route, ...]:
-    model = service_model()
-    out = []
-    for name in OPERATIONS:
-        http = model.operation_model(name).http
-        out.append(
-            Route(
-                name,
-                http["method"],
-                compile_uri(http["requestUri"]),
-                int(http.get("responseCode", 200)),
+@dataclass(frozen=True)
+class ModelApi:
+    """One REST-JSON service of the backend as its botocore model describes it: the
+    routes of ``operations``, and which of them a request takes."""
+
+    model: Callable[[], ServiceModel]
+    operations: tuple[str, ...]
+
+    @functools.cached_property
+    def routes(self) -> tuple[Route, ...]:
+        model = self.model()
+        out = []
+        for name in self.operations:
+            http = model.operation_model(name).http
+            out.append(
+                Route(
+                    name,
+                    http["method"],
+                    compile_uri(http["requestUri"]),
+                    int(http.get("responseCode", 200)),
+                )
             )
-        )
-    return tuple(out)
+        return tuple(out)
+
+    def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+        """The route for ``method path`` and its uri labels, or None."""
+        for route in self.routes:
+            found = route.pattern.fullmatch(path)
+            if found and route.method == method:
+                return route, {k: unquote(v) for k, v in found.groupdict().items()}
+        return None
+
+    def path_exists(self, path: str) -> bool:
+        return any(route.pattern.fullmatch(path) for route in self.routes)
+
+
+#: DataZone's API, as the backend serves it.
+DATAZONE_API = ModelApi(service_model, OPERATIONS)
+
+
+def routes() -> tuple[Route, ...]:
+    return DATAZONE_API.routes
 
 
 def match(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
-    """The route for ``method path`` and its uri labels, or None."""
-    for route in routes():
-        found = route.pattern.fullmatch(path)
-        if found and route.method == method:
-            return route, {k: unquote(v) for k, v in found.groupdict().items()}
-    return None
-
-
-def path_exists(path: str) -> bool:
-    return any(route.pattern.fullmatch(path) for route in routes())
+    """DataZone's route for ``method path`` and its uri labels, or None."""
+    return DATAZONE_API.match(method, path)
 
 
 def error_status(code: str, model: ServiceModel | None = None) -> int:

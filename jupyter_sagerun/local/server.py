@@ -1,6 +1,7 @@
 """The local backend's HTTP server: DataZone's REST-JSON on one generic handler.
 
-Every DataZone request goes through ``DataZoneHandler``: route from the model, parse,
+Every DataZone request goes through ``DataZoneHandler`` (a ``ModelApiHandler``, which
+the EventBridge Scheduler endpoint shares): route from the model, parse,
 validate with the same validator the server extension uses, apply any queued fault,
 run the operation (looked up in the table ``operations.py`` composes) on a worker
 thread (SQLite and S3 calls block), shape the answer to the model. Before any of it
@@ -154,8 +155,16 @@ class ServerContext:
         self.activity = activity or Activity()
 
 
-class DataZoneHandler(BaseHandler):
+class ModelApiHandler(BaseHandler):
+    """A request to one of the backend's APIs (``api``): route it from the model, apply
+    any queued fault, parse and validate it with the model, run the operation on a
+    worker thread, shape the answer to the model."""
+
+    api: protocol.ModelApi
+
     async def _dispatch(self) -> None:
+        # The base class streamed the body and checked only the headers so far: the
+        # whole signature, body included, is checked here before anything is parsed.
         if not self.authenticated():
             return
         # In flight until answered: a slow operation (or a delay fault) is activity.
@@ -166,9 +175,9 @@ class DataZoneHandler(BaseHandler):
             self.context.activity.end()
 
     async def _answer(self) -> None:
-        found = protocol.match(self.request.method or "", self.request.path)
+        found = self.api.match(self.request.method or "", self.request.path)
         if found is None:
-            if protocol.path_exists(self.request.path):
+            if self.api.path_exists(self.request.path):
                 self.write_error_code(405, "MethodNotAllowedException", "Method not allowed.")
             else:
                 self.write_error_code(404, "UnknownOperationException", "Unknown operation.")
@@ -179,7 +188,7 @@ class DataZoneHandler(BaseHandler):
             await asyncio.sleep(fault.delay_seconds)
         if fault is not None and fault.error:
             self.write_error_code(
-                fault.status or protocol.error_status(fault.error),
+                fault.status or protocol.error_status(fault.error, self.api.model()),
                 fault.error,
                 fault.message or f"Injected {fault.error} for {route.operation}.",
             )
@@ -195,21 +204,24 @@ class DataZoneHandler(BaseHandler):
             self.request.connection.close()  # type: ignore[union-attr]
             self._finished = True
             return
-        self.write_json(route.status, protocol.output_body(route.operation, result))
+        body = protocol.output_body(route.operation, result, self.api.model())
+        self.write_json(route.status, body)
 
     async def _call(self, operation: str, labels: dict[str, str]) -> dict[str, Any]:
         handler = self.context.operations.get(operation)
         if handler is None:
             # Routed but not served here: as unknown as a path no operation has.
             raise SageRunError(404, "UnknownOperationException", "Unknown operation.")
+        model = self.api.model()
         params = protocol.parse_input(
             operation,
             labels,
             {k: [v.decode() for v in vs] for k, vs in self.request.query_arguments.items()},
             self.request.headers,
             self.request.body,
+            model,
         )
-        problems = validate_input(operation, params)
+        problems = validate_input(operation, params, model)
         if problems:
             detail = "; ".join(f"{p.path} {p.message}" for p in problems[:10])
             raise SageRunError(400, "ValidationException", f"Invalid request: {detail}.")
@@ -230,6 +242,10 @@ class DataZoneHandler(BaseHandler):
 
     async def delete(self, *_: str) -> None:
         await self._dispatch()
+
+
+class DataZoneHandler(ModelApiHandler):
+    api = protocol.DATAZONE_API
 
 
 class HealthHandler(BaseHandler):
