@@ -102,7 +102,9 @@ async def test_a_schedule_fires_its_notebook_and_is_managed_end_to_end(
     path = f"{unique('reports')}/daily.ipynb"
     write_notebook(jp_root_dir, path, "print(int(alpha) * 2)", parameters="alpha = 1")
     name = unique("daily")
-    secret = "21"
+    # Long enough that no timestamp or id of the answer can hold it by chance ("21"
+    # once matched the seconds of updatedAt).
+    secret = "8675309123"
     status, schedule = await api(
         "POST",
         "schedules",

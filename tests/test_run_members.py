@@ -94,8 +94,9 @@ def test_a_full_run_shows_exactly_the_rest_members() -> None:
 def test_the_spec_documents_the_rest_members() -> None:
     spec = yaml.safe_load((ROOT / "api" / "openapi.yaml").read_text())
     documented = set(spec["components"]["schemas"]["RunSummary"]["properties"])
-    # What the server adds to the model's members: the parameters' names and the path.
-    assert documented == set(run_members.REST_RUN) | {"parameterNames", "path"}
+    # What the server adds to the model's members: the parameters' names, the path and
+    # (at the REST edge) whether that path is in this server's workspace.
+    assert documented == set(run_members.REST_RUN) | {"parameterNames", "path", "inWorkspace"}
 
 
 def test_a_run_request_passes_on_every_setting() -> None:
