@@ -286,8 +286,7 @@ class LocalBackend(LoggingConfigurable):
     def _serve(self) -> None:
         assert self._state is not None and self._executor is not None
         from .operations import DATAZONE, bind
-        from .scheduler_api import make_scheduler_app
-        from .server import ServerContext, make_app
+        from .server import ServerContext, make_app, make_scheduler_app
         from .sigv4 import Verifier
 
         context = ServerContext(

@@ -1,4 +1,5 @@
-"""DataZone's REST-JSON wire protocol, read from botocore's model.
+"""DataZone's and EventBridge Scheduler's REST-JSON wire protocol, read from botocore's
+models.
 
 The local backend never retypes a path, a method or a status code: routes, where each
 input member lives (uri, querystring, header, body) and the answer's status all come
@@ -25,9 +26,10 @@ from botocore.model import (
     StructureShape,
 )
 
+from ..aws import scheduler_model
 from ..aws.validation import service_model
 from ..core.errors import FieldError, SageRunError
-from .operations import DATAZONE
+from .operations import DATAZONE, SCHEDULER
 
 #: The operations the local backend implements, in the order they are routed: the
 #: registry's (``operations.DATAZONE``), where each one's module is named.
@@ -94,6 +96,8 @@ class ModelApi:
 
 #: DataZone's API, as the backend serves it.
 DATAZONE_API = ModelApi(service_model, OPERATIONS)
+#: EventBridge Scheduler's API, as the backend serves it (on a port of its own).
+SCHEDULER_API = ModelApi(scheduler_model.service_model, tuple(SCHEDULER))
 
 
 def routes() -> tuple[Route, ...]:

@@ -249,7 +249,7 @@ def ListSchedules(state: ScheduleState, p: Params) -> Record:
 ScheduleHandler = Callable[[ScheduleState, Params], Record]
 
 #: The Scheduler operations the local backend implements: name -> handler; the
-#: Scheduler endpoint's routes are read from it (``scheduler_api``).
+#: Scheduler endpoint's routes are read from it (``protocol.SCHEDULER_API``).
 OPERATIONS: Mapping[str, ScheduleHandler] = {
     "CreateSchedule": CreateSchedule,
     "GetSchedule": GetSchedule,

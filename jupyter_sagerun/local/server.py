@@ -1,7 +1,8 @@
-"""The local backend's HTTP server: DataZone's REST-JSON on one generic handler.
+"""The local backend's HTTP servers: DataZone's and EventBridge Scheduler's REST-JSON,
+each on its own port, on one generic handler.
 
-Every DataZone request goes through ``DataZoneHandler`` (a ``ModelApiHandler``, which
-the EventBridge Scheduler endpoint shares): route from the model, parse,
+Every request to either goes through ``ModelApiHandler`` (``DataZoneHandler``,
+``SchedulerHandler``: only their model and operations differ): route from the model, parse,
 validate with the same validator the server extension uses, apply any queued fault,
 run the operation (looked up in the table ``operations.py`` composes) on a worker
 thread (SQLite and S3 calls block), shape the answer to the model. Before any of it
@@ -248,6 +249,11 @@ class DataZoneHandler(ModelApiHandler):
     api = protocol.DATAZONE_API
 
 
+class SchedulerHandler(ModelApiHandler):
+    # Signed for the service "scheduler": its ServerContext's verifier says so.
+    api = protocol.SCHEDULER_API
+
+
 class HealthHandler(BaseHandler):
     # Discovery probes it before it has read the credentials' file (and a client
     # with stale credentials must still learn the backend lives): it tells nothing.
@@ -334,5 +340,15 @@ def make_app(context: ServerContext, *, test_knobs: bool = False) -> tornado.web
             (r"/(.*)", DataZoneHandler, args),
         ],
         # tornado's own access log would print query strings; ours logs operations.
+        log_function=lambda handler: None,
+    )
+
+
+def make_scheduler_app(context: ServerContext) -> tornado.web.Application:
+    """EventBridge Scheduler's API, on its own port (no test knobs: faults are queued on
+    the DataZone port, for either API's operations)."""
+    args = {"context": context}
+    return tornado.web.Application(
+        [(r"/_local/health", HealthHandler, args), (r"/(.*)", SchedulerHandler, args)],
         log_function=lambda handler: None,
     )
