@@ -25,7 +25,12 @@ from pathlib import Path
 
 from _checkout import REPO
 
+from testkit.stats import verdict
+
 DEFAULT_DIR = REPO / "jupyter_sagerun" / "labextension"
+#: The goal "keep what holds": the JavaScript a user's JupyterLab loads from us.
+TARGET_KIB = 100
+TARGET_GZIP_KIB = 30
 
 
 def dev_build_signs(static: Path, scripts: list[Path]) -> list[str]:
@@ -140,16 +145,17 @@ def report(labextension: Path) -> int:
         state = "?" if live is None else ("current" if path.name in live else "STALE")
         print(f"{path.name:<40} {sizes[path.name][0]:>10,} {sizes[path.name][1]:>10,}  {state}")
 
-    def total(names: list[str], label: str) -> None:
+    def total(names: list[str], label: str) -> tuple[int, int]:
         raw = sum(sizes[n][0] for n in names)
         gz = sum(sizes[n][1] for n in names)
         print(
             f"{label:<40} {raw:>10,} {gz:>10,}  "
             f"({raw / 1024:.1f} KiB, gzipped {gz / 1024:.1f} KiB, {len(names)} files)"
         )
+        return raw, gz
 
     current = [n for n in sizes if live is None or n in live]
-    total(current, "total, current build")
+    raw, gz = total(current, "total, current build")
     stale = [n for n in sizes if n not in current]
     if stale:
         total(list(sizes), "total, all files in static/")
@@ -168,7 +174,12 @@ def report(labextension: Path) -> int:
         print("for the figures users get, rebuild: jlpm clean:all && jlpm build:prod")
     else:
         print("production build (no source maps, minified)")
-    return 0
+    met = raw <= TARGET_KIB * 1024 and gz <= TARGET_GZIP_KIB * 1024
+    print(
+        f"target current build <= {TARGET_KIB} KiB, {TARGET_GZIP_KIB} KiB gzipped: {verdict(met)}"
+    )
+    # A missed target is a failing exit, so that run_all.py reports it as missed.
+    return 0 if met else 1
 
 
 if __name__ == "__main__":

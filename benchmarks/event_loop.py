@@ -77,9 +77,12 @@ def main(argv: list[str] | None = None) -> int:
     if poller.errors:
         print(f"status requests that failed: {poller.errors}")
     print(f"machine after: {machine_line()}")
-    print(f"target median < {TARGET_MEDIAN_MS:g} ms: {verdict(under['median'] < TARGET_MEDIAN_MS)}")
-    print(f"target max < {TARGET_MAX_MS:g} ms: {verdict(under['max'] < TARGET_MAX_MS)}")
-    return 0
+    median_met = under["median"] < TARGET_MEDIAN_MS
+    max_met = under["max"] < TARGET_MAX_MS
+    print(f"target median < {TARGET_MEDIAN_MS:g} ms: {verdict(median_met)}")
+    print(f"target max < {TARGET_MAX_MS:g} ms: {verdict(max_met)}")
+    # A missed target is a failing exit, so that run_all.py reports it as missed.
+    return 0 if median_met and max_met else 1
 
 
 if __name__ == "__main__":

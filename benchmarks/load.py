@@ -138,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{verdict(repeated.exact())}"
     )
     print(f"target no 5xx (nor unanswered): {verdict(errors == 0)} ({errors})")
-    return 0
+    # A missed target is a failing exit, so that run_all.py reports it as missed.
+    return 0 if distinct.exact() and repeated.exact() and errors == 0 else 1
 
 
 if __name__ == "__main__":
