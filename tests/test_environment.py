@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from jupyter_sagerun.runs.environment import EnvironmentSetter, problems
+from jupyter_sagerun.core.errors import FieldError
+from jupyter_sagerun.runs.environment import EnvironmentSetter
+from jupyter_sagerun.runs.models import checked_run_request
 from testkit.config import aws_context
 
 WANTED = {"packageConfig": {"packageManager": "UV", "packageSpecification": "pandas==2.2.3"}}
@@ -65,6 +67,12 @@ def test_an_empty_package_list_sets_nothing_on_a_notebook_without_one() -> None:
     notebooks = Notebooks(WANTED)
     _run(EnvironmentSetter(notebooks), empty)
     assert [op for op, _ in notebooks.calls] == ["GetNotebook", "UpdateNotebook"]
+
+
+def problems(configuration: Any) -> list[FieldError]:
+    """What the run request's check says of ``configuration`` in an otherwise valid run."""
+    run = {"domainIdentifier": "dzd_abc", "owningProjectIdentifier": "proj"}
+    return checked_run_request({**run, "notebookIdentifier": "nb1"}, configuration)[1]
 
 
 def test_problems_come_from_the_model_under_the_rest_name() -> None:

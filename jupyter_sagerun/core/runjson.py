@@ -46,6 +46,15 @@ def _times(raw: Mapping[str, Any], out: dict[str, Any]) -> None:
             out[name] = iso(raw[name])
 
 
+def owner_ids(raw: Mapping[str, Any], domain_id: Any, project_id: Any) -> tuple[str, str]:
+    """The (domain, project) a notebook or run belongs to: its own, else the asked ones
+    (DataZone leaves them out of some answers)."""
+    return (
+        str(raw.get("domainId") or domain_id),
+        str(raw.get("owningProjectId") or project_id),
+    )
+
+
 def run_json(
     raw: Mapping[str, Any], *, path: str | None, full: bool, reveal: bool = False
 ) -> dict[str, Any]:

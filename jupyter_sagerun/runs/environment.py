@@ -15,20 +15,12 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from ..aws.validation import CheckedRequest, validate_member
-from ..core.errors import FieldError
+from ..aws.validation import CheckedRequest
 from ..core.idempotency import KeyedLocks, client_token
 from .context import RunContext
 
 Call = Callable[[RunContext, str, Mapping[str, Any]], dict[str, Any]]
 FIELD = "environmentConfiguration"
-
-
-def problems(configuration: Mapping[str, Any] | None) -> list[FieldError]:
-    """What the model says of ``configuration`` as UpdateNotebook's member."""
-    if configuration is None:
-        return []
-    return validate_member("UpdateNotebook", FIELD, configuration)
 
 
 def _canonical(configuration: Mapping[str, Any] | None) -> str:
@@ -62,27 +54,25 @@ class EnvironmentSetter:
             yield
             return
         domain = str(ctx.domain_id)
+        wanted = _canonical(configuration)
+        # Made before the lock is taken, so the lock covers only the two calls. Its one
+        # member from the user was checked with the run request
+        # (``models.checked_run_request``); the rest are DataZone's ids and our token.
+        update = CheckedRequest(
+            "UpdateNotebook",
+            {
+                "domainIdentifier": domain,
+                "identifier": notebook_id,
+                FIELD: dict(configuration),
+                "clientToken": client_token(
+                    "UpdateNotebook", domain, notebook_id, wanted, request_token
+                ),
+            },
+        )
         with self._locks.held((domain, notebook_id)):
             notebook = self._call(
                 ctx, "GetNotebook", {"domainIdentifier": domain, "identifier": notebook_id}
             )
-            wanted = _canonical(configuration)
             if _canonical(notebook.get(FIELD)) != wanted:
-                # Its one member from the user was checked with the run request
-                # (``problems``); the rest are DataZone's ids and our token.
-                self._call(
-                    ctx,
-                    "UpdateNotebook",
-                    CheckedRequest(
-                        "UpdateNotebook",
-                        {
-                            "domainIdentifier": domain,
-                            "identifier": notebook_id,
-                            FIELD: dict(configuration),
-                            "clientToken": client_token(
-                                "UpdateNotebook", domain, notebook_id, wanted, request_token
-                            ),
-                        },
-                    ),
-                )
+                self._call(ctx, "UpdateNotebook", update)
             yield

@@ -15,7 +15,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
-from ..aws.validation import InvalidInput
+from ..aws.validation import CheckedRequest, InvalidInput, validate_input, validate_member
 from ..core.errors import FieldError, SageRunError, validation_error
 from ..core.run_members import START_SETTINGS
 
@@ -200,13 +200,37 @@ def rest_fields(problems: Iterable[FieldError]) -> list[FieldError]:
     return out
 
 
+#: A run's packages are the notebook's environment configuration, which the run sets
+#: with UpdateNotebook before it starts: the REST field is checked as that member.
+ENVIRONMENT_MEMBER = ("UpdateNotebook", "environmentConfiguration")
+
+
+def checked_run_request(
+    params: Mapping[str, Any], environment_configuration: Mapping[str, Any] | None
+) -> tuple[CheckedRequest | None, list[FieldError]]:
+    """A run request's one check against the model: its StartNotebookRun members and
+    the environment it would set on the notebook, every problem reported together
+    under REST names; the checked request when there is none (a run now and a
+    schedule's runs share it)."""
+    found = validate_input("StartNotebookRun", params)
+    if environment_configuration is not None:
+        found += validate_member(*ENVIRONMENT_MEMBER, environment_configuration)
+    request = None if found else CheckedRequest("StartNotebookRun", params)
+    return request, rest_fields(found)
+
+
 @contextlib.contextmanager
 def rest_named() -> Iterator[None]:
-    """A refusal of the DataZone model inside the block names REST fields."""
+    """A refusal inside the block names REST fields: the model's (DataZone's member
+    paths under their REST names), and a clientToken reused with another request."""
     try:
         yield
     except InvalidInput as exc:
         raise validation_error(rest_fields(exc.fields)) from None
+    except SageRunError as exc:
+        if exc.status == 409 and "clienttoken" in exc.message.lower() and not exc.fields:
+            exc.fields = [FieldError("clientToken", "was already used with a different request")]
+        raise
 
 
 # The schedule routes' bodies, found by name like the run bodies (handlers' body()).

@@ -24,9 +24,8 @@ from ..aws.scheduler_model import START_NOTEBOOK_RUN_ARN, schedule_members
 from ..aws.validation import validate_input
 from ..core import schedule_expressions as expressions
 from ..core.errors import FieldError, SageRunError, not_found, validation_error
-from . import environment
 from .context import RunContext
-from .models import StartRunBody, rest_fields
+from .models import StartRunBody, checked_run_request
 from .schedule_models import RUN_SETTINGS, PreviewRequest, ScheduleRequest
 from .schedule_role import RoleChoice
 from .service import RunService
@@ -209,8 +208,7 @@ class ScheduleService:
             "triggerSource": {"type": "SCHEDULED", "name": name},
             "scheduleIdentifier": expressions.schedule_identifier(name or "x"),
         }
-        problems += rest_fields(validate_input("StartNotebookRun", request))
-        problems += environment.problems(body.environmentConfiguration)
+        problems += checked_run_request(request, body.environmentConfiguration)[1]
         if not body.path:
             problems.append(FieldError("path", "is required: the notebook to run"))
         role, _, unavailable = self.role.resolve(ctx)

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from ..aws.validation import CheckedRequest, checked, validate_input
+from ..aws.validation import CheckedRequest, checked
 from ..core.errors import FieldError, SageRunError, validation_error
 from ..core.results import (
     FROM_LATEST_EXPORT,
@@ -26,12 +26,18 @@ from ..core.results import (
     render_pdf,
     run_result_uri,
 )
-from ..core.runjson import notebook_json, run_json
+from ..core.runjson import notebook_json, owner_ids, run_json
 from ..core.schedule_expressions import schedule_identifier
 from . import environment
 from .context import RunContext
 from .exports import check_latest, wait_export
-from .models import ListRunsQuery, NotebooksQuery, StartRunBody, rest_fields, rest_named
+from .models import (
+    ListRunsQuery,
+    NotebooksQuery,
+    StartRunBody,
+    checked_run_request,
+    rest_named,
+)
 from .pathruns import list_runs_of
 from .sync import Gateway as SyncGateway
 from .sync import NotebookSyncer
@@ -112,16 +118,11 @@ class RunService:
             }
         )
         # The run request's one check against the model, before anything is uploaded
-        # or imported: the environment it would set on the notebook, then its own
-        # members, all of them reported together.
-        environment_problems = environment.problems(body.environmentConfiguration)
-        found = validate_input("StartNotebookRun", params)
-        request = None if found else CheckedRequest("StartNotebookRun", params)
-        extra: list[FieldError] = []
+        # or imported, every problem reported together.
+        request, problems = checked_run_request(params, body.environmentConfiguration)
         if (body.path is None) == (body.notebookId is None):
             message = "give exactly one of path and notebookId"
-            extra = [FieldError("path", message), FieldError("notebookId", message)]
-        problems = rest_fields(found) + extra + environment_problems
+            problems += [FieldError("path", message), FieldError("notebookId", message)]
         notebook = None
         if body.path is not None:
             try:
@@ -149,13 +150,13 @@ class RunService:
                 )
         started = time.monotonic()
         notebook_id = request["notebookIdentifier"]
-        with self.environments.prepared(
-            ctx, notebook_id, body.environmentConfiguration, request["clientToken"]
+        with (
+            self.environments.prepared(
+                ctx, notebook_id, body.environmentConfiguration, request["clientToken"]
+            ),
+            rest_named(),
         ):
-            try:
-                raw = self._call(ctx, "StartNotebookRun", request)
-            except SageRunError as exc:
-                raise _name_token(exc) from None
+            raw = self.gateway.call(ctx.target, "StartNotebookRun", request)
         self.log.info(
             "SageRun: run %s of notebook %s started in %.0f ms",
             raw.get("id"),
@@ -163,7 +164,8 @@ class RunService:
             (time.monotonic() - started) * 1000,
         )
         if rel_path is None:
-            rel_path = self.syncer.path_for(*_owner(raw, ctx), notebook_id)
+            owner = owner_ids(raw, ctx.domain_id, ctx.project_id)
+            rel_path = self.syncer.path_for(*owner, notebook_id)
         return run_json(raw, path=rel_path, full=True)
 
     def list_runs(self, query: ListRunsQuery) -> dict[str, Any]:
@@ -351,19 +353,9 @@ class RunService:
             return self.gateway.call(ctx.target, operation, params)
 
 
-def _name_token(exc: SageRunError) -> SageRunError:
-    """A conflict about the clientToken (reused with another request) names the field."""
-    if exc.status == 409 and "clienttoken" in exc.message.lower() and not exc.fields:
-        exc.fields = [FieldError("clientToken", "was already used with a different request")]
-    return exc
-
-
 def _drop_none(params: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in params.items() if v is not None}
 
 
 def _owner(raw: Mapping[str, Any], ctx: RunContext) -> tuple[str, str]:
-    return (
-        str(raw.get("domainId") or ctx.domain_id),
-        str(raw.get("owningProjectId") or ctx.project_id),
-    )
+    return owner_ids(raw, ctx.domain_id, ctx.project_id)

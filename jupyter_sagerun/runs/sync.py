@@ -18,10 +18,10 @@ import logging
 import os
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..aws.validation import CheckedRequest, checked
 from ..core.errors import FieldError, SageRunError, validation_error
 from ..core.idempotency import KeyedLocks, client_token
 from ..core.polling import poll_until
@@ -42,10 +42,42 @@ IN_PROGRESS = ("SYNC_IN_PROGRESS",)
 STAGED_UPLOAD_LOST = "StagedUploadLost"
 
 
+@dataclass(frozen=True)
+class _UploadTokens:
+    """The clientTokens of one submission's upload of one content.
+
+    A retry of the same submission (same run clientToken) repeats the same sync or the
+    same imports, so DataZone answers it with the notebook it already made; a new
+    submission never reuses an old one's. The notebook a sync targets is not in its
+    token: a retry that meets another one is refused (409) and imports instead.
+    """
+
+    sync: str
+    # (name, clientToken) in the order tried: the file's name, then names of its own.
+    imports: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, key: Key, sha256: str, request_token: str) -> _UploadTokens:
+        seed = (*key, sha256, request_token)
+        filename = key[2].rsplit("/", 1)[-1]
+        stem = filename[:-6] if filename.endswith(".ipynb") else filename
+        names = [filename, f"{stem}-{sha256[:8]}.ipynb"]
+        names += [f"{stem}-{sha256[:8]}-{n}.ipynb" for n in range(2, IMPORT_NAME_ATTEMPTS)]
+        return cls(
+            sync=client_token("StartNotebookSync", *seed),
+            imports=tuple((n, client_token("StartNotebookImport", *seed, n)) for n in names),
+        )
+
+
 class Gateway(Protocol):
     def call(
         self, target: AwsTarget, operation: str, params: Mapping[str, Any]
     ) -> dict[str, Any]: ...
+
+    def checked(self, operation: str, params: Mapping[str, Any]) -> Mapping[str, Any]:
+        """``params`` checked against the model now (``call`` sends it unchecked
+        again), for a refusal that must come before a side effect."""
+        ...
 
     def put_object(self, target: AwsTarget, uri: str, body: bytes) -> None: ...
 
@@ -124,7 +156,9 @@ class NotebookSyncer:
             if known and known.get("status") == "ACTIVE":
                 return str(entry["notebookId"])
         # Slow path: one upload per notebook at a time; a second caller finds the
-        # first one's result when it gets the lock.
+        # first one's result when it gets the lock. The upload's tokens depend only on
+        # this submission and this content, so they are made once, before it waits.
+        tokens = _UploadTokens.of(key, sha256, request_token)
         with self._locks.held(key):
             entry = self.store.get(key)
             known = self._usable(context, entry["notebookId"]) if entry else None
@@ -138,7 +172,7 @@ class NotebookSyncer:
                 content,
                 sha256,
                 existing=str(entry["notebookId"]) if entry and known else None,
-                token_seed=request_token,
+                tokens=tokens,
             )
             self.store.put(key, notebook_id, sha256)
             return notebook_id
@@ -165,7 +199,7 @@ class NotebookSyncer:
         sha256: str,
         *,
         existing: str | None,
-        token_seed: str,
+        tokens: _UploadTokens,
     ) -> str:
         staging = context.staging_s3_uri
         if not staging or not staging.startswith("s3://"):
@@ -177,7 +211,6 @@ class NotebookSyncer:
             )
         filename = rel_path.rsplit("/", 1)[-1]
         uri = f"{staging.rstrip('/')}/{context.project_id}/{sha256[:16]}/{filename}"
-        seed = (str(context.domain_id), str(context.project_id), rel_path, sha256, token_seed)
         params: dict[str, Any] = {
             "domainIdentifier": context.domain_id,
             "owningProjectIdentifier": context.project_id,
@@ -186,12 +219,12 @@ class NotebookSyncer:
         if existing:
             operation = "StartNotebookSync"
             params["notebookId"] = existing
+            params["clientToken"] = tokens.sync
         else:
             operation = "StartNotebookImport"
-            params["name"] = filename
-        params["clientToken"] = client_token(operation, *seed[:4], existing or "", token_seed)
+            params["name"], params["clientToken"] = tokens.imports[0]
         # Checked before the upload: a request the model refuses uploads nothing.
-        request = checked(operation, params)
+        request = self.gateway.checked(operation, params)
         self.gateway.put_object(context.target, uri, content)
         self.log.info(
             "SageRun: uploaded %d bytes for %s (%s)", len(content), operation, sha256[:12]
@@ -207,9 +240,9 @@ class NotebookSyncer:
                     operation,
                     exc.code,
                 )
-                answer = self._import(context, uri, filename, sha256, (*seed, existing))
+                answer = self._import(context, uri, tokens)
         else:
-            answer = self._import(context, uri, filename, sha256, seed, request)
+            answer = self._import(context, uri, tokens, request)
         new_id = str(answer.get("notebookId") or answer.get("id") or existing)
         if answer.get("status") != "ACTIVE":
             try:
@@ -228,17 +261,12 @@ class NotebookSyncer:
         self,
         context: RunContext,
         uri: str,
-        filename: str,
-        sha256: str,
-        seed: tuple[str, ...],
-        first: CheckedRequest | None = None,
+        tokens: _UploadTokens,
+        first: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """StartNotebookImport of ``uri`` (``first``, when it is already made); a name
         the project already has (Conflict) is retried under a name of its own."""
-        stem = filename[:-6] if filename.endswith(".ipynb") else filename
-        names = [filename, f"{stem}-{sha256[:8]}.ipynb"]
-        names += [f"{stem}-{sha256[:8]}-{n}.ipynb" for n in range(2, IMPORT_NAME_ATTEMPTS)]
-        for attempt, name in enumerate(names):
+        for attempt, (name, token) in enumerate(tokens.imports):
             params: Mapping[str, Any] = (
                 first
                 if attempt == 0 and first is not None
@@ -247,13 +275,13 @@ class NotebookSyncer:
                     "owningProjectIdentifier": context.project_id,
                     "sourceLocation": {"s3": uri},
                     "name": name,
-                    "clientToken": client_token("StartNotebookImport", *seed, name),
+                    "clientToken": token,
                 }
             )
             try:
                 return self._call(context, "StartNotebookImport", params)
             except SageRunError as exc:
-                if exc.status != 409 or attempt == len(names) - 1:
+                if exc.status != 409 or attempt == len(tokens.imports) - 1:
                     raise
                 self.log.info("SageRun: notebook name taken; importing under another name")
         raise AssertionError("unreachable")
