@@ -108,6 +108,24 @@ function withoutErrorsOf(errors: FieldErrors, fields: string[]): FieldErrors {
   return next;
 }
 
+/**
+ * Enter in a field must not start a (billed) run by accident: Ctrl/Cmd+Enter
+ * submits, plain Enter does nothing.
+ */
+function onlyCtrlEnterSubmits(
+  submit: () => Promise<void>
+): (e: React.KeyboardEvent) => void {
+  return e => {
+    const target = e.target as HTMLElement;
+    if (e.key === 'Enter' && target.tagName === 'INPUT') {
+      e.preventDefault();
+      if (e.ctrlKey || e.metaKey) {
+        void submit();
+      }
+    }
+  };
+}
+
 const noPreview = (): Promise<SchedulePreview> =>
   Promise.reject(new Error('schedules are not offered here'));
 
@@ -178,17 +196,7 @@ export function RunForm(props: IRunFormProps): JSX.Element {
       className="jp-SageRun-form"
       data-testid="sagerun-form"
       onSubmit={submit}
-      onKeyDown={e => {
-        // Enter in a field must not start a (billed) run by accident:
-        // Ctrl/Cmd+Enter submits, plain Enter does nothing.
-        const target = e.target as HTMLElement;
-        if (e.key === 'Enter' && target.tagName === 'INPUT') {
-          e.preventDefault();
-          if (e.ctrlKey || e.metaKey) {
-            void submit();
-          }
-        }
-      }}
+      onKeyDown={onlyCtrlEnterSubmits(submit)}
       noValidate
       aria-busy={progress(submission.state) !== null}
     >

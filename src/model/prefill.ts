@@ -63,6 +63,28 @@ export function errorMessage(reason: unknown): string {
   return reason instanceof Error ? reason.message : String(reason);
 }
 
+/**
+ * The checks to show: the gathered ones, after a warning while the open notebook has
+ * unsaved changes (they are saved before a run of the workspace file).
+ */
+export function checksNow(
+  gathered: IPreSubmitCheck[],
+  dirty: boolean,
+  trans: TranslationBundle
+): IPreSubmitCheck[] {
+  if (!dirty) {
+    return gathered;
+  }
+  const unsaved: IPreSubmitCheck = {
+    severity: 'warning',
+    pathOnly: true,
+    message: trans.__(
+      'The notebook has unsaved changes: "Save and run" saves them first, so the run uses what you see.'
+    )
+  };
+  return [unsaved, ...gathered];
+}
+
 /** The form's starting state, checks and context from what the widget gathered. */
 export function prefill(
   inputs: IPrefillInputs,

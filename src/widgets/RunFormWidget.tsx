@@ -5,23 +5,25 @@ import { NotebookPanel } from '@jupyterlab/notebook';
 import { TranslationBundle } from '@jupyterlab/translation';
 
 import type { SageRunClient } from '../api/client';
-import { SageRunApiError } from '../api/errors';
 import type { Schedule } from '../api/scheduleTypes';
 import type { Run } from '../api/types';
 import { RunForm } from '../components/RunForm';
-import { FormSettings, RunFormState, toRequest } from '../model/formState';
-import { requirementsPathFor } from '../model/environment';
-import { ICellSource, sameCells, waitUntilOnDisk } from '../model/onDisk';
-import { IPreSubmitCheck, IPrefill, prefill } from '../model/prefill';
+import { FormSettings, RunFormState } from '../model/formState';
+import {
+  lastRunOf,
+  notebookOnDisk,
+  requirementsBeside
+} from '../model/formSources';
+import { checksNow, IPrefill, prefill } from '../model/prefill';
 import type { SubmitPhase } from '../model/submission';
 import { RunSubmitter } from '../model/submitter';
 import {
   initialScheduleState,
   ScheduleFormState,
-  scheduleStateFromSchedule,
-  toScheduleRequest
+  scheduleStateFromSchedule
 } from '../model/scheduleForm';
 import { prefillFromSchedule } from '../model/schedulePrefill';
+import { submitForm } from './submitForm';
 
 export interface IRunFormWidgetOptions {
   trans: TranslationBundle;
@@ -79,63 +81,15 @@ export class RunFormWidget extends ReactWidget {
     }
   }
 
-  private async _notebookJson(): Promise<any> {
+  private async _notebookJson(): Promise<unknown> {
     const panel = this._panel();
-    if (panel) {
-      return panel.context.model.toJSON();
-    }
-    const model = await this.options.contents.get(this.options.path, {
-      content: true,
-      type: 'notebook'
-    });
-    return model.content;
+    return panel
+      ? panel.context.model.toJSON()
+      : notebookOnDisk(this.options.contents, this.options.path);
   }
 
-  private async _lastRun(): Promise<Run | null> {
-    // Settings of the last run of this notebook, from the server: nothing is
-    // remembered in the browser, and parameter values are not fetched.
-    const page = await this.options.client.listRuns({
-      path: this.options.path,
-      maxResults: 1
-    });
-    const first = page.items[0];
-    return first ? this.options.client.getRun(first.id) : null;
-  }
-
-  /** requirements.txt beside the notebook, or null when there is none. */
-  private _requirements = async (): Promise<string | null> => {
-    if (!this.options.path) {
-      return null;
-    }
-    const path = requirementsPathFor(this.options.path);
-    const folder = path.includes('/')
-      ? path.slice(0, path.lastIndexOf('/'))
-      : '';
-    try {
-      // The folder's listing first: asking for a file that is not there answers 404,
-      // which the browser reports as a console error on every form of such a notebook.
-      const listing = await this.options.contents.get(folder, {
-        content: true,
-        type: 'directory'
-      });
-      const entries: Contents.IModel[] = Array.isArray(listing.content)
-        ? listing.content
-        : [];
-      if (
-        !entries.some(entry => entry.path === path && entry.type === 'file')
-      ) {
-        return null;
-      }
-      const model = await this.options.contents.get(path, {
-        content: true,
-        type: 'file',
-        format: 'text'
-      });
-      return typeof model.content === 'string' ? model.content : null;
-    } catch {
-      return null;
-    }
-  };
+  private _requirements = (): Promise<string | null> =>
+    requirementsBeside(this.options.contents, this.options.path);
 
   /** Gather what prefills the form (model/prefill.ts decides), then render it. */
   private async _load(): Promise<void> {
@@ -144,7 +98,9 @@ export class RunFormWidget extends ReactWidget {
       [
         client.getContext(),
         path ? this._notebookJson() : Promise.resolve(null),
-        rerun || schedule || !path ? Promise.resolve(null) : this._lastRun(),
+        rerun || schedule || !path
+          ? Promise.resolve(null)
+          : lastRunOf(client, path),
         this._requirements()
       ]
     );
@@ -174,82 +130,17 @@ export class RunFormWidget extends ReactWidget {
     this.update();
   }
 
-  private _checks(): IPreSubmitCheck[] {
-    const checks = [...(this._loaded?.checks ?? [])];
-    if (this._panel()?.context.model.dirty) {
-      checks.unshift({
-        severity: 'warning',
-        pathOnly: true,
-        message: this.options.trans.__(
-          'The notebook has unsaved changes: "Save and run" saves them first, so the run uses what you see.'
-        )
-      });
-    }
-    return checks;
-  }
-
-  private _submit = async (
+  private _submit = (
     state: RunFormState,
     onPhase: (phase: SubmitPhase) => void,
     schedule: ScheduleFormState
-  ): Promise<void> => {
-    const panel = this._panel();
-    if (state.target === 'path' && panel) {
-      await this._saveToDisk(panel, onPhase);
-    }
-    onPhase('starting');
-    if (schedule.when === 'schedule') {
-      // The server syncs the notebook, then writes the schedule (POST, or PUT to edit).
-      const body = toScheduleRequest(toRequest(state), schedule);
-      const { client } = this.options;
-      const saved = schedule.editing
-        ? await client.updateSchedule(schedule.editing, body)
-        : await client.createSchedule(body);
-      this.options.onScheduled(saved);
-      this.options.onClose();
-      return;
-    }
-    const run = await this._submitter.submit(toRequest(state));
-    this.options.onStarted(run);
-    this.options.onClose();
-  };
-
-  /**
-   * Have on disk what the user sees before the server reads the file (see
-   * model/onDisk.ts): save when the notebook is dirty or the file differs, then wait
-   * for the file. Under jupyter-collaboration the model may be clean while the file
-   * still trails the editor, and 4.x answers a save asked during its own autosave with
-   * "already in progress": the wait that follows covers both.
-   */
-  private async _saveToDisk(
-    panel: NotebookPanel,
-    onPhase: (phase: SubmitPhase) => void
-  ): Promise<void> {
-    const read = () => this.options.client.readNotebookCells(this.options.path);
-    const shown = () =>
-      (panel.context.model.toJSON() as { cells?: ICellSource[] }).cells ?? [];
-    if (!panel.context.model.dirty && sameCells(await read(), shown())) {
-      return;
-    }
-    onPhase('saving');
-    try {
-      await panel.context.save();
-    } catch (reason) {
-      if (!panel.context.model.collaborative) {
-        throw reason;
-      }
-    }
-    if (!(await waitUntilOnDisk(read, shown))) {
-      throw new SageRunApiError({
-        status: 409,
-        code: 'NotSavedYet',
-        message: this.options.trans.__(
-          'The notebook on disk still differs from what you see: save it, then run again.'
-        ),
-        retryable: true
-      });
-    }
-  }
+  ): Promise<void> =>
+    submitForm(
+      { ...this.options, panel: this._panel(), submitter: this._submitter },
+      state,
+      schedule,
+      onPhase
+    );
 
   render(): JSX.Element {
     const { trans } = this.options;
@@ -274,7 +165,11 @@ export class RunFormWidget extends ReactWidget {
         cellNames={
           loaded.cell.found ? loaded.cell.parameters.map(p => p.name) : null
         }
-        checks={this._checks()}
+        checks={checksNow(
+          loaded.checks,
+          !!this._panel()?.context.model.dirty,
+          trans
+        )}
         dirty={!!this._panel()?.context.model.dirty}
         loadNotebooks={async () =>
           (await this.options.client.listNotebooks({ maxResults: 50 })).items
