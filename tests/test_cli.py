@@ -34,6 +34,13 @@ SAMPLE = REPO / "examples" / "sample.ipynb"
 POLL = ["--poll-interval", "0.2"]
 
 
+def _as_from_a_terminal() -> None:
+    """Ctrl-C reaches the command as it does from a shell prompt. A test run started in
+    the background by a non-interactive shell (`bash .ci/run &`) inherits SIGINT
+    ignored, and Python then installs no KeyboardInterrupt handler in its children."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Cli:
     """Runs `python -m jupyter_sagerun.cli` in ``cwd`` against one state directory."""
 
@@ -66,6 +73,7 @@ class Cli:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            preexec_fn=_as_from_a_terminal,
         )
 
     def __call__(self, *args: str, options: bool = True) -> subprocess.CompletedProcess[str]:
