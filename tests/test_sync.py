@@ -295,3 +295,60 @@ def test_damaged_mapping_file_is_ignored(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "notebooks.json").read_text())["notebooks"][0]["path"] == (
         "a.ipynb"
     )
+
+
+def test_a_lost_upload_is_staged_again_and_the_answered_request_sent_again(
+    tmp_path: Path,
+) -> None:
+    # The sync is refused and the file's name is taken, so the import that is answered
+    # is the second name's; its staged object then turns out lost. The retry stages the
+    # content again and repeats that import (same name, same clientToken), not the
+    # refused sync or the first name's import.
+    gateway = FakeGateway()
+    syncer = _syncer(gateway, tmp_path)
+    first = syncer.ensure_synced(_context(), "", "a.ipynb", b"x")
+    refusals = iter(
+        [
+            SageRunError(400, "ValidationException", "not a git source"),
+            SageRunError(409, "ConflictException", "name exists"),
+        ]
+    )
+    by_token: dict[str, str] = {}
+    call = gateway.call
+
+    def losing(target: AwsTarget, operation: str, params: Any) -> dict[str, Any]:
+        if operation in ("StartNotebookSync", "StartNotebookImport"):
+            error = next(refusals, None)
+            if error is not None:
+                gateway.calls.append((operation, dict(params)))
+                raise error
+        if operation == "StartNotebookImport" and params["clientToken"] in by_token:
+            # The same clientToken again: the backend applies the import again to the
+            # notebook it made, as the local backend does after a failed import.
+            nb = gateway.notebooks[by_token[params["clientToken"]]]
+            nb.update(status="SYNC_IN_PROGRESS", polls=0, error=None)
+            gateway.calls.append((operation, dict(params)))
+            return {"notebookId": nb["id"], "status": "SYNC_IN_PROGRESS"}
+        answer = call(target, operation, params)
+        if operation == "StartNotebookImport":
+            by_token[params["clientToken"]] = answer["notebookId"]
+            gateway.final_status = "SYNC_FAILED"  # the first wait finds the object gone
+        if operation == "GetNotebook" and answer.get("status") == "SYNC_FAILED":
+            gateway.notebooks[answer["id"]]["error"] = {"message": "NoSuchKey: gone"}
+            answer["error"] = {"message": "NoSuchKey: gone"}
+            gateway.final_status = "ACTIVE"
+        return answer
+
+    gateway.call = losing  # type: ignore[method-assign]
+    second = syncer.ensure_synced(_context(), "", "a.ipynb", b"y")
+    assert second != first and gateway.notebooks[second]["status"] == "ACTIVE"
+    starts = [(op, p.get("name"), p["clientToken"]) for op, p in gateway.calls if "Start" in op]
+    assert [op for op, _, _ in starts[1:]] == [
+        "StartNotebookSync",
+        "StartNotebookImport",
+        "StartNotebookImport",
+        "StartNotebookImport",
+    ]
+    assert starts[-1] == starts[-2] and starts[-1][1] != "a.ipynb"  # the answered one again
+    assert len(gateway.puts) == 3  # the first import, the new content, staged again
+    assert syncer.notebook_ids("dzd_abc", "proj", "a.ipynb") == [second, first]

@@ -229,6 +229,8 @@ class NotebookSyncer:
         self.log.info(
             "SageRun: uploaded %d bytes for %s (%s)", len(content), operation, sha256[:12]
         )
+        # The request DataZone answered: the one a lost upload is sent again with.
+        sent: tuple[str, Mapping[str, Any]] = (operation, request)
         if existing:
             try:
                 answer = self._call(context, operation, request)
@@ -240,9 +242,9 @@ class NotebookSyncer:
                     operation,
                     exc.code,
                 )
-                answer = self._import(context, uri, tokens)
+                answer, sent = self._import(context, uri, tokens)
         else:
-            answer = self._import(context, uri, tokens, request)
+            answer, sent = self._import(context, uri, tokens, request)
         new_id = str(answer.get("notebookId") or answer.get("id") or existing)
         if answer.get("status") != "ACTIVE":
             try:
@@ -253,7 +255,7 @@ class NotebookSyncer:
                 # Gone before it was read (a restart lost it): stage it, ask again once.
                 self.log.info("SageRun: staged upload lost; staging it again")
                 self.gateway.put_object(context.target, uri, content)
-                self._call(context, operation, request)
+                self._call(context, *sent)
                 self._wait_active(context, new_id)
         return new_id
 
@@ -263,9 +265,10 @@ class NotebookSyncer:
         uri: str,
         tokens: _UploadTokens,
         first: Mapping[str, Any] | None = None,
-    ) -> dict[str, Any]:
+    ) -> tuple[dict[str, Any], tuple[str, Mapping[str, Any]]]:
         """StartNotebookImport of ``uri`` (``first``, when it is already made); a name
-        the project already has (Conflict) is retried under a name of its own."""
+        the project already has (Conflict) is retried under a name of its own. The
+        answer, and the request it answered."""
         for attempt, (name, token) in enumerate(tokens.imports):
             params: Mapping[str, Any] = (
                 first
@@ -279,11 +282,13 @@ class NotebookSyncer:
                 }
             )
             try:
-                return self._call(context, "StartNotebookImport", params)
+                answer = self._call(context, "StartNotebookImport", params)
             except SageRunError as exc:
                 if exc.status != 409 or attempt == len(tokens.imports) - 1:
                     raise
                 self.log.info("SageRun: notebook name taken; importing under another name")
+                continue
+            return answer, ("StartNotebookImport", params)
         raise AssertionError("unreachable")
 
     def _wait_active(self, context: RunContext, notebook_id: str) -> None:
