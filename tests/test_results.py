@@ -13,7 +13,6 @@ from typing import Any
 import nbformat
 import pytest
 
-from jupyter_sagerun.aws.validation import checked
 from jupyter_sagerun.cli.output import written
 from jupyter_sagerun.core import rendering
 from jupyter_sagerun.core.errors import SageRunError
@@ -55,9 +54,6 @@ class Gateway:
         if operation == "GetNotebookExport":
             return {"status": "SUCCEEDED", "outputLocation": {"s3": {"uri": "s3://b/x"}}}
         raise AssertionError(operation)
-
-    def checked(self, operation: str, params: Any) -> Any:
-        return checked(operation, params)  # the model's real check, as the gateway does
 
     def put_object(self, target: Any, uri: str, body: bytes) -> None:
         raise AssertionError("not used")

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from jupyter_sagerun.aws.validation import checked
 from jupyter_sagerun.core.errors import SageRunError
 from jupyter_sagerun.core.runjson import iso, run_json
 from jupyter_sagerun.runs.context import RunContext
@@ -52,9 +51,6 @@ class FakeGateway:
         if operation == "StopNotebookRun":
             return {"id": params["identifier"], "status": "STOPPING"}
         raise AssertionError(operation)
-
-    def checked(self, operation: str, params: Any) -> Any:
-        return checked(operation, params)  # the model's real check, as the gateway does
 
     def put_object(self, target: Any, uri: str, body: bytes) -> None:
         self.puts.append(uri)

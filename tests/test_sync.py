@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from jupyter_sagerun.aws.validation import checked
 from jupyter_sagerun.core.errors import SageRunError
 from jupyter_sagerun.core.target import AwsTarget
 from jupyter_sagerun.local import LocalBackend
@@ -126,9 +125,6 @@ class FakeGateway:
                     nb["error"] = {"message": "bad cell 3"}
             return dict(nb)
         raise AssertionError(operation)
-
-    def checked(self, operation: str, params: Any) -> Any:
-        return checked(operation, params)  # the model's real check, as the gateway does
 
     def put_object(self, target: AwsTarget, uri: str, body: bytes) -> None:
         self.puts.append(uri)

@@ -34,7 +34,7 @@ from .error_tables import (
     redact,
     sensitive_strings,
 )
-from .validation import CheckedRequest, checked
+from .validation import checked
 from .wirelog import install_log_filter
 
 log = logging.getLogger(__name__)
@@ -279,11 +279,6 @@ class DataZoneGateway:
             raise self._fail(exc, target, operation, endpoint, secrets) from None
         response.pop("ResponseMetadata", None)
         return response
-
-    def checked(self, operation: str, params: Mapping[str, Any]) -> CheckedRequest:
-        """``params`` checked now, before a side effect that a refusal must prevent
-        (``call`` does not check a ``CheckedRequest`` again)."""
-        return checked(operation, params)
 
     def put_object(self, target: AwsTarget, uri: str, body: bytes) -> None:
         bucket, key = parse_s3_uri(uri)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..aws.validation import checked
 from ..core.errors import FieldError, SageRunError, validation_error
 from ..core.idempotency import KeyedLocks, client_token
 from ..core.polling import poll_until
@@ -73,11 +74,6 @@ class Gateway(Protocol):
     def call(
         self, target: AwsTarget, operation: str, params: Mapping[str, Any]
     ) -> dict[str, Any]: ...
-
-    def checked(self, operation: str, params: Mapping[str, Any]) -> Mapping[str, Any]:
-        """``params`` checked against the model now (``call`` sends it unchecked
-        again), for a refusal that must come before a side effect."""
-        ...
 
     def put_object(self, target: AwsTarget, uri: str, body: bytes) -> None: ...
 
@@ -224,7 +220,8 @@ class NotebookSyncer:
             operation = "StartNotebookImport"
             params["name"], params["clientToken"] = tokens.imports[0]
         # Checked before the upload: a request the model refuses uploads nothing.
-        request = self.gateway.checked(operation, params)
+        # ``call`` sends the ``CheckedRequest`` without checking it again.
+        request = checked(operation, params)
         self.gateway.put_object(context.target, uri, content)
         self.log.info(
             "SageRun: uploaded %d bytes for %s (%s)", len(content), operation, sha256[:12]
